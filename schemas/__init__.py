@@ -60,3 +60,13 @@ def private_fields(kind: str) -> frozenset[str]:
     """Fields that never leave the ledger for a public view (ID numbers, phones)."""
     props = kind_schema(kind)["properties"]
     return frozenset(name for name, p in props.items() if p.get("x-public") is False)
+
+
+@cache
+def free_text_fields(kind: str) -> frozenset[str]:
+    """Fields holding prose that a department may have typed anything into."""
+    props = kind_schema(kind)["properties"]
+    return frozenset(
+        name for name, p in props.items()
+        if p.get("type") == "string" and p.get("maxLength", 0) >= 200 and not name.endswith("_code")
+    )

@@ -1,0 +1,196 @@
+"""The ledger's aggregates: credit records (decisions, listings) and market entities.
+
+Every fact is an immutable event. A record is recorded once, then may be corrected (a
+new version with a reason), withdrawn (a revoked decision, with the reason) or, for a
+listing, removed from its list. Events carry explicit topics so that moving this module
+never breaks the replay of a legal record.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import ConflictingResubmissionError, DomainRuleError, RecordWithdrawnError
+
+LISTING_KINDS = ("anomaly_listing", "dishonesty_listing")
+REMOVAL_OF = {"anomaly_removal": "anomaly_listing", "dishonesty_removal": "dishonesty_listing"}
+ACTIVE, WITHDRAWN = "active", "withdrawn"
+
+
+def record_id(kind: str, authority_code: str, document_number: str) -> UUID:
+    """Natural-key id of a decision: (kind, deciding authority, document number)."""
+    return uuid5(NAMESPACE_URL, f"/records/{kind}/{authority_code}/{document_number}")
+
+
+def entity_id(key: str) -> UUID:
+    """Natural-key id of a market entity: its credit code (or registration number)."""
+    return uuid5(NAMESPACE_URL, f"/entities/{key}")
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def digest(fields: dict[str, Any]) -> str:
+    """A stable hash of a record's content, used to recognise a resubmission."""
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=_plain, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Record(Aggregate):
+    """A decision or listing published by one department (双公示, lists, commitments)."""
+
+    TOPIC = "gongshi:Record"
+
+    class Created(Aggregate.Created):  # unused; the library requires a topic on every event class
+        TOPIC = "gongshi:Record.Created"
+
+    class Recorded(Aggregate.Created):
+        TOPIC = "gongshi:Record.Recorded"
+        kind: str
+        fields: dict[str, Any]
+        department: str
+        submitter: str
+        window: dict[str, Any] | None
+        digest: str
+
+    @event(Recorded)
+    def __init__(self, kind, fields, department, submitter, window, digest):  # noqa: PLR0913
+        self.kind = kind
+        self.fields = fields
+        self.department = department
+        self.window = window
+        self.status = ACTIVE
+        self.removal: dict[str, Any] | None = None
+        self.digests = [digest]
+
+    class Corrected(Aggregate.Event):
+        TOPIC = "gongshi:Record.Corrected"
+        fields: dict[str, Any]
+        reason: str
+        department: str
+        submitter: str
+        window: dict[str, Any] | None
+        digest: str
+
+        def apply(self, record: Record) -> None:
+            record.fields = self.fields
+            record.window = self.window
+            record.digests.append(self.digest)
+
+    class Withdrawn(Aggregate.Event):
+        TOPIC = "gongshi:Record.Withdrawn"
+        reason: str
+        department: str
+        submitter: str
+
+        def apply(self, record: Record) -> None:
+            record.status = WITHDRAWN
+
+    class Removed(Aggregate.Event):
+        """A listing's removal from its list (经营异常名录 / 严重失信名单 移出)."""
+
+        TOPIC = "gongshi:Record.Removed"
+        removal: dict[str, Any]
+        department: str
+        submitter: str
+        digest: str
+
+        def apply(self, record: Record) -> None:
+            record.removal = self.removal
+            record.digests.append(self.digest)
+
+    def is_known(self, fields_digest: str) -> bool:
+        return fields_digest in self.digests
+
+    def correct(self, fields, reason, department, submitter, window, fields_digest) -> bool:
+        """Record a new version; False when this exact content is already a version."""
+        self._refuse_if_withdrawn()
+        if self.is_known(fields_digest):
+            return False
+        self.trigger_event(self.Corrected, fields=fields, reason=reason, department=department,
+                           submitter=submitter, window=window, digest=fields_digest)
+        return True
+
+    def withdraw(self, reason: str, department: str, submitter: str) -> bool:
+        """Withdraw a revoked decision; False when it already was."""
+        if self.status == WITHDRAWN:
+            return False
+        self.trigger_event(self.Withdrawn, reason=reason, department=department, submitter=submitter)
+        return True
+
+    def remove_from_list(self, removal: dict[str, Any], department: str, submitter: str, fields_digest: str) -> bool:
+        """Remove a listing from its list; False when this removal is already recorded."""
+        if self.is_known(fields_digest):
+            return False
+        self._refuse_if_withdrawn()
+        if self.removal is not None:
+            raise ConflictingResubmissionError(
+                "listing_document_number", "already_removed",
+                f"该列入决定已于 {self.removal['decision_date']} 移出（{self.removal['document_number']}）",
+                f"this listing was already removed on {self.removal['decision_date']} "
+                f"by {self.removal['document_number']}",
+            )
+        if removal["decision_date"] < self.fields["decision_date"]:
+            raise DomainRuleError(
+                "decision_date", "before_listing",
+                f"移出日期不能早于列入日期（{self.fields['decision_date']}）",
+                f"the removal date cannot be before the listing date ({self.fields['decision_date']})",
+            )
+        self.trigger_event(self.Removed, removal=removal, department=department, submitter=submitter,
+                           digest=fields_digest)
+        return True
+
+    def _refuse_if_withdrawn(self) -> None:
+        if self.status == WITHDRAWN:
+            raise RecordWithdrawnError(
+                "document_number", "withdrawn",
+                "该决定已撤回，不能再更正或移出", "this decision was withdrawn and cannot be corrected or removed",
+            )
+
+
+class Entity(Aggregate):
+    """A market entity's registration (设立登记) and its changes (变更登记)."""
+
+    TOPIC = "gongshi:Entity"
+
+    class Created(Aggregate.Created):  # unused; the library requires a topic on every event class
+        TOPIC = "gongshi:Entity.Created"
+
+    class Registered(Aggregate.Created):
+        TOPIC = "gongshi:Entity.Registered"
+        fields: dict[str, Any]
+        department: str
+        submitter: str
+        digest: str
+
+    @event(Registered)
+    def __init__(self, fields, department, submitter, digest):
+        self.fields = fields
+        self.digests = [digest]
+
+    class Changed(Aggregate.Event):
+        TOPIC = "gongshi:Entity.Changed"
+        fields: dict[str, Any]
+        changed: list[str]
+        department: str
+        submitter: str
+        digest: str
+
+        def apply(self, entity: Entity) -> None:
+            entity.fields = self.fields
+            entity.digests.append(self.digest)
+
+    def change(self, fields, department, submitter, fields_digest) -> bool:
+        """Record a registration change; False when this content is already a version."""
+        if fields_digest in self.digests:
+            return False
+        changed = sorted(k for k in set(fields) | set(self.fields) if fields.get(k) != self.fields.get(k))
+        self.trigger_event(self.Changed, fields=fields, changed=changed, department=department,
+                           submitter=submitter, digest=fields_digest)
+        return True
