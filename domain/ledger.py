@@ -56,7 +56,7 @@ class _Checked:
     action: str
     reason: str
     fields: dict[str, Any]
-    department: str | None
+    department: str
     target: UUID
 
 
@@ -91,6 +91,8 @@ class Ledger(Application):
         attempts: int = 3,
     ) -> BatchResult:
         """Validate and store a batch; `department` None means each item's own source unit.
+
+        Every item is checked against the one-source rule for the submitting department.
 
         A concurrent writer creating the same record makes the save fail as a whole; the
         command is then re-run from the start (the failed save consumed its events).
@@ -129,7 +131,7 @@ class Ledger(Application):
         kind = item.get("kind") if isinstance(item, dict) else None
         try:
             kind, action, reason, raw = self.validator.envelope(item, default_kind)
-            dept = self._department(raw, department)
+            dept = self._department(raw, department, action)
             if action == "withdraw":
                 key, errors = self.validator.coerce(kind, raw)
                 errors += [FieldError(k, "required", f"撤回必须指明{self.validator.title(kind, k)}", f"{k} is required to withdraw")
@@ -139,8 +141,6 @@ class Ledger(Application):
                 target = record_id(kind, str(key["authority_code"]).upper(), key["document_number"])
                 return _Checked(index, kind, action, reason, key, dept, target)
             fields = self.validator.validate(kind, raw, dept)
-            if dept is None:
-                dept = fields.get("source_unit_code") or self.catalog.source_for(kind, fields)
             fields.setdefault("source_unit_code", dept)
             if kind == "entity":
                 target = entity_id(fields["credit_code"])
@@ -165,15 +165,24 @@ class Ledger(Application):
         except ValidationFailed as failed:
             return ItemResult(c.index, REJECTED, c.kind, errors=failed.errors)
 
-    def _department(self, raw: dict[str, Any], department: str | None) -> str | None:
+    def _department(self, raw: dict[str, Any], department: str | None, action: str) -> str:
+        """The submitting department: the caller's, else the record's own source unit."""
         own = raw.get("source_unit_code") or raw.get("CF_SJLYDM") or raw.get("XK_LYDWDM")
-        if department and own and str(own).strip().upper() != department:
+        own = str(own).strip().upper() if own else None
+        if department and own and own != department:
             raise ValidationFailed([FieldError(
                 "source_unit_code", "department_mismatch",
                 f"记录的数据来源单位（{own}）与提交部门（{department}）不一致",
                 f"the record's source unit {own} is not the submitting department {department}",
             )])
-        return department
+        found = department or own or (str(raw.get("authority_code", "")).strip().upper() if action == "withdraw" else None)
+        if not found:
+            raise ValidationFailed([FieldError(
+                "source_unit_code", "required",
+                "缺少数据来源单位统一社会信用代码（source_unit_code / CF_SJLYDM / XK_LYDWDM），或在导入时指定 --department",
+                "source_unit_code (CF_SJLYDM / XK_LYDWDM) is missing; give it in the record or pass --department",
+            )])
+        return found
 
     @staticmethod
     def _outcome(index, kind, aggregate, changed: bool) -> ItemResult:
@@ -217,11 +226,10 @@ class Ledger(Application):
         record: Record | None = touched.get(c.target)
         if record is None:
             raise RecordNotFoundError("document_number", "not_found", "要撤回的决定不存在", "the decision to withdraw does not exist")
-        submitting = c.department or self.catalog.source_for(c.kind, record.fields)
-        errors = self.validator.source_errors(c.kind, record.fields, submitting)
+        errors = self.validator.source_errors(c.kind, record.fields, c.department)
         if errors:
             raise ValidationFailed(errors)
-        return self._outcome(c.index, c.kind, record, record.withdraw(c.reason, submitting, submitter))
+        return self._outcome(c.index, c.kind, record, record.withdraw(c.reason, c.department, submitter))
 
     def _remove(self, c: _Checked, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
         listing: Record | None = touched.get(c.target)

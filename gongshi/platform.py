@@ -11,6 +11,7 @@ from gongshi.store import bulk_existing_ids
 from projections.db import Database
 from projections.ledger_views import LedgerViews
 from projections.runner import Follower, Runner
+from web.auth import TokenStore
 
 
 class Platform:
@@ -25,6 +26,8 @@ class Platform:
 
     @cached_property
     def ledger(self) -> Ledger:
+        if self.settings.database_url and self.settings.schema:
+            self.views_db.connection  # creates the schema the event store's tables go into
         ledger = Ledger(env=self.settings.event_store_env(), today=self.today)
         ledger.existing_ids = lambda ids: bulk_existing_ids(ledger.recorder, ids)  # type: ignore[method-assign]
         return ledger
@@ -32,6 +35,15 @@ class Platform:
     @cached_property
     def views_db(self) -> Database:
         return Database(self.settings.views_url, schema=self.settings.schema)
+
+    @cached_property
+    def auth_db(self) -> Database:
+        url = self.settings.database_url or f"sqlite:///{self.settings.home / 'auth.sqlite'}"
+        return Database(url, schema=self.settings.schema)
+
+    @cached_property
+    def tokens(self) -> TokenStore:
+        return TokenStore(self.auth_db)
 
     @cached_property
     def ledger_views(self) -> LedgerViews:
@@ -67,5 +79,6 @@ class Platform:
             self._follower = None
         if "ledger" in self.__dict__:
             self.ledger.close()
-        if "views_db" in self.__dict__:
-            self.views_db.close()
+        for name in ("views_db", "auth_db"):
+            if name in self.__dict__:
+                self.__dict__[name].close()

@@ -24,7 +24,7 @@ RECORD_COLUMNS = (
     "record_id", "valid_from", "valid_to", "version", "event", "reason", "kind", "list_type", "entity_key",
     "credit_code", "party_name", "party_type", "authority_code", "authority", "department", "document_number",
     "decision_date", "district", "status", "removed_date", "list_until", "published", "public_from",
-    "public_until", "window", "data", "recorded_at",
+    "public_until", "publicity", "data", "recorded_at",
 )
 ENTITY_COLUMNS = (
     "entity_key", "valid_from", "valid_to", "version", "credit_code", "name", "category", "entity_type",
@@ -169,7 +169,7 @@ class LedgerViews(TrackedTables):
             else:
                 data = json.loads(previous["data"])
                 data["removal"] = self._public(previous["kind"], event.removal)
-                row.update(event="removed", reason=event.removal.get("reason"), data=to_json(data),
+                row.update(event="removed", reason=event.removal.get("cause"), data=to_json(data),
                            removed_date=event.removal["decision_date"], list_until=event.removal["decision_date"])
             row.update(version=event.originator_version, recorded_at=stamp)
             batch.close_record(rid, position)
@@ -194,7 +194,7 @@ class LedgerViews(TrackedTables):
             "department": department, "document_number": fields.get("document_number"),
             "decision_date": decided, "district": district_of(code), "list_until": list_until,
             "published": published, "public_from": public_from, "public_until": public_until,
-            "window": to_json(window) if window is not None else None, "data": to_json(self._public(kind, fields)),
+            "publicity": to_json(window) if window is not None else None, "data": to_json(self._public(kind, fields)),
         }
 
     def _ensure_entity(self, batch: _Batch, position: int, kind: str, fields: dict[str, Any], stamp: str) -> None:

@@ -1,0 +1,30 @@
+"""Load an iterable of submission items into the ledger in batches, with a progress bar."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import islice
+from typing import Any
+
+from tqdm import tqdm
+
+from gongshi.importer import ImportSummary
+from domain.ledger import ACCEPTED, DUPLICATE, REJECTED
+
+BATCH_SIZE = 1000
+
+
+def load_items(platform: Any, items: Iterable[dict[str, Any]], *, desc: str, submitter: str = "demo") -> ImportSummary:
+    """Submit items batch by batch (each batch one transaction), each under its own source unit."""
+    summary = ImportSummary()
+    iterator = iter(items)
+    with tqdm(desc=desc, unit=" items") as bar:
+        while batch := list(islice(iterator, BATCH_SIZE)):
+            result = platform.ledger.submit(batch, department=None, submitter=submitter)
+            summary.total += len(batch)
+            summary.accepted += result.count(ACCEPTED)
+            summary.duplicates += result.count(DUPLICATE)
+            summary.rejected += result.count(REJECTED)
+            if result.position is not None:
+                summary.position = result.position
+            bar.update(len(batch))
+    return summary

@@ -1,0 +1,94 @@
+"""Department API tokens: printed once at creation, stored only as a hash.
+
+Tokens are 256-bit random secrets, so a SHA-256 digest is the right store (a slow
+password hash such as argon2 protects low-entropy passwords, which these are not).
+A token reads `gs_<id>_<secret>`: the id finds the row, the secret is compared in
+constant time.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from projections.db import Database
+
+ROLES = ("submitter", "reviewer", "auditor", "publisher")
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS auth_tokens (id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, "
+    "department TEXT, role TEXT NOT NULL, label TEXT, created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT)"
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a token's id, its department and its role."""
+
+    token_id: str
+    department: str | None
+    role: str
+
+    @property
+    def identity(self) -> str:
+        return f"token:{self.token_id}"
+
+
+class TokenError(Exception):
+    """Why a token was refused: `status` is 401 (unknown, malformed) or 403 (expired, revoked)."""
+
+    def __init__(self, status: int, zh: str, en: str):
+        super().__init__(en)
+        self.status, self.zh, self.en = status, zh, en
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class TokenStore:
+    def __init__(self, db: Database):
+        self.db = db
+        db.execute(_SCHEMA)
+
+    def create(self, *, department: str | None, role: str, label: str = "", days: int | None = 365) -> str:
+        """Create a token and return it; this is the only time the secret exists in clear."""
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        token_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+        expires = (_now() + dt.timedelta(days=days)).isoformat() if days else None
+        self.db.execute(
+            "INSERT INTO auth_tokens (id, secret_hash, department, role, label, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (token_id, _hash(secret), department, role, label, _now().isoformat(), expires))
+        return f"gs_{token_id}_{secret}"
+
+    def revoke(self, token_id: str) -> bool:
+        rows = self.db.execute("SELECT id FROM auth_tokens WHERE id=? AND revoked_at IS NULL", (token_id,))
+        if rows:
+            self.db.execute("UPDATE auth_tokens SET revoked_at=? WHERE id=?", (_now().isoformat(), token_id))
+        return bool(rows)
+
+    def list(self) -> list[dict]:
+        return self.db.query("SELECT id, department, role, label, created_at, expires_at, revoked_at "
+                             "FROM auth_tokens ORDER BY created_at")
+
+    def authenticate(self, token: str) -> Principal:
+        parts = token.strip().split("_", 2)
+        if len(parts) != 3 or parts[0] != "gs":
+            raise TokenError(401, "令牌格式不正确", "malformed token")
+        rows = self.db.query("SELECT * FROM auth_tokens WHERE id=?", (parts[1],))
+        if not rows or not hmac.compare_digest(rows[0]["secret_hash"], _hash(parts[2])):
+            raise TokenError(401, "令牌无效", "invalid token")
+        row = rows[0]
+        if row["revoked_at"]:
+            raise TokenError(403, "令牌已被吊销", "this token was revoked")
+        if row["expires_at"] and row["expires_at"] < _now().isoformat():
+            raise TokenError(403, "令牌已过期，请申请新令牌", "this token has expired; ask for a new one")
+        return Principal(row["id"], row["department"], row["role"])
