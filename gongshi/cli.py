@@ -216,3 +216,7 @@ def replay(verify: bool) -> None:
         click.echo(f"verified: the live read models equal a rebuild from the log at position {position}")
     finally:
         platform.close()
+
+
+if __name__ == "__main__":
+    main()

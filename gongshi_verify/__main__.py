@@ -1,0 +1,5 @@
+import sys
+
+from gongshi_verify.verifier import main
+
+sys.exit(main())
