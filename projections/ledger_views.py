@@ -42,13 +42,16 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS v_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
     _ddl("v_records", RECORD_COLUMNS, "record_id"),
     _ddl("v_entities", ENTITY_COLUMNS, "entity_key"),
+    "CREATE TABLE IF NOT EXISTS v_log (position BIGINT PRIMARY KEY, recorded_at TEXT NOT NULL, "
+    "event TEXT NOT NULL, aggregate_id TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS v_log_time ON v_log (recorded_at)",
     "CREATE INDEX IF NOT EXISTS v_records_current ON v_records (valid_to, kind, decision_date)",
     "CREATE INDEX IF NOT EXISTS v_records_entity ON v_records (entity_key, valid_to)",
     "CREATE INDEX IF NOT EXISTS v_records_open ON v_records (record_id, valid_to)",
     "CREATE INDEX IF NOT EXISTS v_entities_current ON v_entities (valid_to, district)",
     "CREATE INDEX IF NOT EXISTS v_entities_code ON v_entities (credit_code, valid_to)",
 ]
-TABLES = ("v_records", "v_entities")
+TABLES = ("v_records", "v_entities", "v_log")
 
 
 def to_json(value: Any) -> str:
@@ -141,6 +144,8 @@ class LedgerViews(TrackedTables):
         batch = _Batch(self.db)
         batch.preload(events)
         for position, event in events:
+            batch.log_rows.append((position, event.timestamp.isoformat(), type(event).TOPIC.removeprefix("gongshi:"),
+                                   str(event.originator_id)))
             if isinstance(event, Record.Recorded | Record.Corrected | Record.Withdrawn | Record.Removed):
                 self._record_event(batch, position, event)
             elif isinstance(event, Entity.Registered | Entity.Changed):
@@ -242,6 +247,7 @@ class _Batch:
         self.entities: set[str] = set()
         self.entity_rows: list[dict[str, Any]] = []
         self.entity_closes: dict[str, int] = {}
+        self.log_rows: list[tuple[int, str, str, str]] = []
 
     def preload(self, events: Sequence[Event]) -> None:
         keys = set()
@@ -297,6 +303,7 @@ class _Batch:
         marks = ",".join("?" * len(RECORD_COLUMNS))
         db.executemany(f"INSERT INTO v_records ({','.join(RECORD_COLUMNS)}) VALUES ({marks})",
                        [tuple(r[c] for c in RECORD_COLUMNS) for r in self.record_rows])
+        db.executemany("INSERT INTO v_log (position, recorded_at, event, aggregate_id) VALUES (?, ?, ?, ?)", self.log_rows)
         marks = ",".join("?" * len(ENTITY_COLUMNS))
         db.executemany(f"INSERT INTO v_entities ({','.join(ENTITY_COLUMNS)}) VALUES ({marks})",
                        [tuple(r[c] for c in ENTITY_COLUMNS) for r in self.entity_rows])
