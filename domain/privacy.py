@@ -20,8 +20,13 @@ def _mask_id(m: re.Match[str]) -> str:
     return "[身份证号已隐藏]" if id_check_char(number[:17]) == number[17] else number
 
 
+_LONG_DIGITS = re.compile(r"\d(?:[ -]?\d){6}")
+
+
 def scrub_text(text: str) -> str:
     """Replace ID numbers and phone numbers inside free text."""
+    if not _LONG_DIGITS.search(text):  # every pattern below has seven digits, perhaps spaced
+        return text
     text = _ID_NUMBER.sub(_mask_id, text)
     text = _MOBILE.sub("[电话已隐藏]", text)
     return _LANDLINE.sub("[电话已隐藏]", text)
