@@ -19,7 +19,8 @@ from domain.errors import ConflictingResubmissionError, DomainRuleError, RecordW
 
 LISTING_KINDS = ("anomaly_listing", "dishonesty_listing")
 REMOVAL_OF = {"anomaly_removal": "anomaly_listing", "dishonesty_removal": "dishonesty_listing"}
-ACTIVE, WITHDRAWN = "active", "withdrawn"
+ACTIVE, WITHDRAWN, REPAIRED = "active", "withdrawn", "repaired"
+REPAIRABLE_KINDS = ("penalty", "anomaly_listing", "dishonesty_listing")
 
 
 def record_id(kind: str, authority_code: str, document_number: str) -> UUID:
@@ -68,6 +69,8 @@ class Record(Aggregate):
         self.status = ACTIVE
         self.removal: dict[str, Any] | None = None
         self.digests = [digest]
+        self.repair_case: str | None = None
+        self.open_objections: list[str] = []
 
     class Corrected(Aggregate.Event):
         TOPIC = "gongshi:Record.Corrected"
@@ -104,6 +107,75 @@ class Record(Aggregate):
         def apply(self, record: Record) -> None:
             record.removal = self.removal
             record.digests.append(self.digest)
+
+    class Repaired(Aggregate.Event):
+        """Credit repair approved (信用修复): publicity ends, the record stays for auditors."""
+
+        TOPIC = "gongshi:Record.Repaired"
+        case_id: str
+        department: str
+        submitter: str
+
+        def apply(self, record: Record) -> None:
+            record.status = REPAIRED
+            record.repair_case = self.case_id
+
+    class RepairRevoked(Aggregate.Event):
+        """A repair resting on false material is revoked: the record is public again."""
+
+        TOPIC = "gongshi:Record.RepairRevoked"
+        case_id: str
+        reason: str
+        department: str
+        submitter: str
+
+        def apply(self, record: Record) -> None:
+            record.status = ACTIVE
+            record.repair_case = None
+
+    class ObjectionOpened(Aggregate.Event):
+        """An objection (异议) is under review: the public record shows 异议处理中."""
+
+        TOPIC = "gongshi:Record.ObjectionOpened"
+        case_id: str
+        submitter: str
+
+        def apply(self, record: Record) -> None:
+            record.open_objections = [*record.open_objections, self.case_id]
+
+    class ObjectionClosed(Aggregate.Event):
+        TOPIC = "gongshi:Record.ObjectionClosed"
+        case_id: str
+        outcome: str
+        submitter: str
+
+        def apply(self, record: Record) -> None:
+            record.open_objections = [c for c in record.open_objections if c != self.case_id]
+
+    def repair(self, case_id: str, department: str, submitter: str) -> None:
+        """Mark the record repaired; refuses records that are not active or not repairable."""
+        if self.kind not in REPAIRABLE_KINDS:
+            raise DomainRuleError("kind", "not_repairable", "该类信息不适用信用修复",
+                                  f"a {self.kind} record cannot be repaired")
+        if self.status != ACTIVE:
+            raise DomainRuleError("status", "not_active", f"该信息当前状态为 {self.status}，不能修复",
+                                  f"the record is {self.status}, not active")
+        self.trigger_event(self.Repaired, case_id=case_id, department=department, submitter=submitter)
+
+    def revoke_repair(self, case_id: str, reason: str, department: str, submitter: str) -> None:
+        if self.status != REPAIRED or self.repair_case != case_id:
+            raise DomainRuleError("case_id", "not_repaired", "该信息未经此案件修复，无法撤销修复",
+                                  "this record was not repaired by this case")
+        self.trigger_event(self.RepairRevoked, case_id=case_id, reason=reason, department=department,
+                           submitter=submitter)
+
+    def open_objection(self, case_id: str, submitter: str) -> None:
+        if case_id not in self.open_objections:
+            self.trigger_event(self.ObjectionOpened, case_id=case_id, submitter=submitter)
+
+    def close_objection(self, case_id: str, outcome: str, submitter: str) -> None:
+        if case_id in self.open_objections:
+            self.trigger_event(self.ObjectionClosed, case_id=case_id, outcome=outcome, submitter=submitter)
 
     def is_known(self, fields_digest: str) -> bool:
         return fields_digest in self.digests

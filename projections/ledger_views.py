@@ -24,13 +24,15 @@ RECORD_COLUMNS = (
     "record_id", "valid_from", "valid_to", "version", "event", "reason", "kind", "list_type", "entity_key",
     "credit_code", "party_name", "party_type", "authority_code", "authority", "department", "document_number",
     "decision_date", "district", "status", "removed_date", "list_until", "published", "public_from",
-    "public_until", "publicity", "data", "recorded_at",
+    "public_until", "publicity", "objection", "data", "recorded_at",
 )
 ENTITY_COLUMNS = (
     "entity_key", "valid_from", "valid_to", "version", "credit_code", "name", "category", "entity_type",
     "district", "registered_in_city", "legal_representative", "status", "established", "data", "updated_at",
 )
-_INT_COLUMNS = {"valid_from", "valid_to", "version", "published", "registered_in_city"}
+_INT_COLUMNS = {"valid_from", "valid_to", "version", "published", "registered_in_city", "objection"}
+_RECORD_EVENTS = (Record.Recorded, Record.Corrected, Record.Withdrawn, Record.Removed, Record.Repaired,
+                  Record.RepairRevoked, Record.ObjectionOpened, Record.ObjectionClosed)
 
 
 def _ddl(table: str, columns: Sequence[str], key: str) -> str:
@@ -85,16 +87,31 @@ def _next_day(iso: str) -> str:
 
 
 class TrackedTables:
-    """Base for projections whose rows and position live in one database transaction."""
+    """Base for projections whose rows and position live in one database transaction.
+
+    `layout` is the version of the tables' shape: when it changes, the tables are
+    dropped and rebuilt from the log (read models are disposable, the log is not).
+    """
 
     name = ""
+    layout = 1
     schema: Sequence[str] = ()
     tables: Sequence[str] = ()
 
     def __init__(self, db: Database):
         self.db = db
-        for statement in (*SCHEMA[:1], *self.schema):
+        db.execute(SCHEMA[0])
+        db.execute("CREATE TABLE IF NOT EXISTS v_layout (name TEXT PRIMARY KEY, layout BIGINT NOT NULL)")
+        rows = db.execute("SELECT layout FROM v_layout WHERE name=?", (self.name,))
+        if rows and rows[0][0] != self.layout:
+            with db.transaction():
+                for table in self.tables:
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+                db.execute("DELETE FROM v_tracking WHERE name=?", (self.name,))
+        for statement in self.schema:
             db.execute(statement)
+        db.execute("INSERT INTO v_layout (name, layout) VALUES (?, ?) "
+                   "ON CONFLICT (name) DO UPDATE SET layout=excluded.layout", (self.name, self.layout))
 
     def position(self) -> int:
         rows = self.db.execute("SELECT position FROM v_tracking WHERE name=?", (self.name,))
@@ -130,6 +147,7 @@ class LedgerViews(TrackedTables):
     """Records (with publicity window and status) and entity profiles."""
 
     name = "ledger_views"
+    layout = 2
     schema = SCHEMA[1:]
     tables = TABLES
 
@@ -146,7 +164,7 @@ class LedgerViews(TrackedTables):
         for position, event in events:
             batch.log_rows.append((position, event.timestamp.isoformat(), type(event).TOPIC.removeprefix("gongshi:"),
                                    str(event.originator_id)))
-            if isinstance(event, Record.Recorded | Record.Corrected | Record.Withdrawn | Record.Removed):
+            if isinstance(event, _RECORD_EVENTS):
                 self._record_event(batch, position, event)
             elif isinstance(event, Entity.Registered | Entity.Changed):
                 self._entity_event(batch, position, event)
@@ -161,7 +179,7 @@ class LedgerViews(TrackedTables):
         if isinstance(event, Record.Recorded):
             row = self._record_row(event.kind, event.fields, event.window, event.department)
             row.update(record_id=rid, version=1, event="recorded", reason=None, status="active",
-                       removed_date=None, recorded_at=stamp)
+                       removed_date=None, objection=0, recorded_at=stamp)
             self._ensure_entity(batch, position, event.kind, event.fields, stamp)
         else:
             previous = batch.current_record(rid)
@@ -171,6 +189,14 @@ class LedgerViews(TrackedTables):
                 row.update(event="corrected", reason=event.reason)
             elif isinstance(event, Record.Withdrawn):
                 row.update(event="withdrawn", reason=event.reason, status="withdrawn")
+            elif isinstance(event, Record.Repaired):
+                row.update(event="repaired", reason=event.case_id, status="repaired")
+            elif isinstance(event, Record.RepairRevoked):
+                row.update(event="repair_revoked", reason=event.reason, status="active")
+            elif isinstance(event, Record.ObjectionOpened):
+                row.update(event="objection_opened", reason=event.case_id, objection=row["objection"] + 1)
+            elif isinstance(event, Record.ObjectionClosed):
+                row.update(event="objection_closed", reason=event.outcome, objection=max(0, row["objection"] - 1))
             else:
                 data = json.loads(previous["data"])
                 data["removal"] = self._public(previous["kind"], event.removal)
