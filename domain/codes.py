@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from functools import lru_cache
 
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_VALUE = {c: i for i, c in enumerate(CREDIT_CODE_ALPHABET)}
 _CREDIT_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -50,7 +52,7 @@ def normalise(value: str) -> str:
 
 def credit_code_check_char(first17: str) -> str:
     """The 18th character of a credit code whose first 17 characters are given."""
-    total = sum(CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS))
+    total = sum(_CREDIT_VALUE[c] * w for c, w in zip(first17, _CREDIT_WEIGHTS))
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -61,7 +63,8 @@ def org_code_check_char(first8: str) -> str:
     return "X" if check == 10 else "0" if check == 11 else str(check)
 
 
-def validate_credit_code(raw: str) -> tuple[str, list[str]]:
+@lru_cache(maxsize=1 << 16)  # the same authorities and parties recur across a department's file
+def validate_credit_code(raw: str) -> tuple[str, tuple[str, ...]]:
     """Return the normalised code and a list of warnings; raise CodeError if invalid.
 
     A failed inner GB 11714 organisation-code check (positions 9-17) is only a warning:
@@ -73,7 +76,7 @@ def validate_credit_code(raw: str) -> tuple[str, list[str]]:
             f"统一社会信用代码应为18位，实际为{len(code)}位",
             f"a unified social credit code has 18 characters, got {len(code)}",
         )
-    bad = sorted({c for c in code if c not in CREDIT_CODE_ALPHABET})
+    bad = sorted({c for c in code if c not in _CREDIT_VALUE})
     if bad:
         raise CodeError(
             f"统一社会信用代码含有不允许的字符：{''.join(bad)}（不使用I、O、S、V、Z）",
@@ -85,11 +88,10 @@ def validate_credit_code(raw: str) -> tuple[str, list[str]]:
             "统一社会信用代码校验位错误，请核对代码",
             "the credit code's check character is wrong; please check the code",
         )
-    warnings = []
     body = code[8:16]
     if all(c in _ORG_ALPHABET for c in body) and org_code_check_char(body) != code[16]:
-        warnings.append("organisation code (positions 9-17) fails its GB 11714 check")
-    return code, warnings
+        return code, ("organisation code (positions 9-17) fails its GB 11714 check",)
+    return code, ()
 
 
 def is_valid_credit_code(raw: str) -> bool:

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -50,8 +51,28 @@ class ValidationFailed(Exception):
         self.errors = errors
 
 
+_ANNOTATIONS = {"title", "description", "x-national-code", "x-public"}
+
+
+def _simple_check(prop: dict[str, Any]) -> Callable[[Any], bool] | None:
+    """An exact equivalent of jsonschema for the plainest string properties, or None.
+
+    Only {"type": "string"} with minLength/maxLength (and annotations) qualifies: JSON
+    Schema counts code points, as Python's len() does. Anything else goes to jsonschema.
+    """
+    if prop.get("type") != "string" or set(prop) - _ANNOTATIONS - {"type", "minLength", "maxLength"}:
+        return None
+    low, high = prop.get("minLength", 0), prop.get("maxLength", float("inf"))
+    return lambda value: isinstance(value, str) and low <= len(value) <= high
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_date(value: Any) -> str:
     """Normalise the usual date spellings (2024-01-05, 2024/1/5, 20240105, 2024年1月5日) to ISO."""
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return dt.date.fromisoformat(value).isoformat()  # the common case; raises ValueError if not a real day
     text = normalise(str(value)) if not isinstance(value, dt.date) else value.isoformat()
     text = text.split("T")[0].split(" ")[0]
     for form in _DATE_FORMS:
@@ -77,7 +98,7 @@ class Validator:
         for k, s in schemas_by_kind.items():
             assert set(s) <= _TOP_LEVEL_KEYS, f"schema {k} uses top-level keys the fast path does not know"
         self._property_validators = {
-            k: {name: Draft202012Validator(prop) for name, prop in s["properties"].items()}
+            k: {name: _simple_check(prop) or Draft202012Validator(prop).is_valid for name, prop in s["properties"].items()}
             for k, s in schemas_by_kind.items()
         }
         self._required = {k: frozenset(s.get("required", ())) for k, s in schemas_by_kind.items()}
@@ -176,7 +197,7 @@ class Validator:
             key = (kind, name, tuple(value) if isinstance(value, list) else value)
             verdict = cache.get(key)
             if verdict is None:
-                verdict = validators[name].is_valid(value)
+                verdict = validators[name](value)
                 if not isinstance(value, str) or len(value) <= 40:
                     if len(cache) > 100_000:
                         cache.clear()
