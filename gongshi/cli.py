@@ -161,6 +161,34 @@ def token_revoke(token_id: str) -> None:
         platform.close()
 
 
+@main.group()
+def account() -> None:
+    """Firm accounts (one per credit code) for credit repair and objections."""
+
+
+@account.command("create")
+@click.option("--credit-code", required=True, help="The firm's unified social credit code.")
+@click.option("--reissue", is_flag=True, help="The account exists: print a fresh activation link (to reset the password).")
+@click.option("--base-url", envvar="GONGSHI_BASE_URL", default="http://127.0.0.1:8000", show_default=True,
+              help="The portal's public address, for the link (env GONGSHI_BASE_URL).")
+def account_create(credit_code: str, reissue: bool, base_url: str) -> None:
+    """Create a firm account and print its one-time activation link (only its hash is stored)."""
+    from web.accounts import AccountError
+
+    platform = _platform()
+    try:
+        try:
+            token = platform.accounts.create(credit_code, reissue=reissue)
+        except AccountError as e:
+            click.echo(f"error: {e.en} ({e.zh})", err=True)
+            sys.exit(2)
+        days = platform.accounts.policy.activation_days
+        click.echo(f"{base_url.rstrip('/')}/firm/activate/{token}")
+        click.echo(f"one-time link, valid for {days} days; hand it to the firm over a trusted channel", err=True)
+    finally:
+        platform.close()
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
 def catalog(as_json: bool) -> None:
@@ -189,12 +217,18 @@ def catalog(as_json: bool) -> None:
 
 @main.command()
 @click.option("--verify", is_flag=True, help="Rebuild into a scratch database and report any difference from the live read models.")
-def replay(verify: bool) -> None:
+@click.option("--to", "to", metavar="POSITION|TIME",
+              help="Build a scratch copy of every view as of a log position or an ISO 8601 time; the live views stay.")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), help="Directory for the --to copy.")
+def replay(verify: bool, to: str | None, into: Path | None) -> None:
     """Drop every read model and rebuild it from the event log."""
     from gongshi import replay as replaying
 
     platform = _platform()
     try:
+        if to is not None:
+            _replay_to(platform, to, into)
+            return
         end = platform.ledger.position()
         with tqdm(total=end, desc="重放 replaying", unit=" events") as bar:
             if not verify:
@@ -214,6 +248,129 @@ def replay(verify: bool) -> None:
                        err=True)
             sys.exit(1)
         click.echo(f"verified: the live read models equal a rebuild from the log at position {position}")
+    finally:
+        platform.close()
+
+
+def _replay_to(platform, to: str, into: Path | None) -> None:
+    from gongshi.replay import replay_to, resolve_position
+
+    try:
+        position = resolve_position(platform, to)
+        with tqdm(total=position, desc="重放 replaying", unit=" events") as bar:
+            copy = replay_to(platform, position, into, progress=bar.update)
+    except ValueError as e:
+        click.echo(f"error: --to: {e}", err=True)
+        sys.exit(2)
+    click.echo(f"built every view as of log position {position} in {copy.home}")
+    click.echo(f"views database: {copy.views}")
+
+
+@main.command()
+@click.option("--head-file", "head_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A signed head kept outside the instance (JSON, as served by /api/v1/log/head); repeatable.")
+@click.option("--key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The instance's public key PEM (default: the signing key under GONGSHI_HOME).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def verify(head_files: tuple[Path, ...], key_file: Path | None, as_json: bool) -> None:
+    """Recompute the Merkle tree from the event store; check it against the integrity log and every kept head.
+
+    Names the first position where anything was modified, deleted, inserted or reordered.
+    Exit status: 0 verified, 1 something was altered.
+    """
+    from gongshi.verify import instance_public_pem, verify_log
+
+    platform = _platform()
+    try:
+        pem = instance_public_pem(platform.log_key_path, key_file)
+        if pem is None:
+            click.echo("warning: no signing key under GONGSHI_HOME and no --key-file: head signatures are not checked",
+                       err=True)
+        kept = [json.loads(path.read_text(encoding="utf-8")) for path in head_files]
+        with tqdm(total=platform.ledger.position(), desc="校验 verifying", unit=" events") as bar:
+            report = verify_log(platform.ledger.recorder, platform.views_db, public_pem=pem, kept=kept,
+                                progress=bar.update)
+    finally:
+        platform.close()
+    first = report.first
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{report.events} stored events, {report.witnessed} witnessed leaves, "
+                   f"{report.heads_checked} signed heads checked")
+        for finding in report.findings:
+            click.echo(f"  {finding.kind:<11} {finding.message}")
+        if report.unlisted:
+            click.echo(f"  ... and {report.unlisted} more")
+    if first is not None:
+        where = f"position {first.position}" if first.position is not None else "see above"
+        click.echo(f"ALTERED: first bad position: {where} ({first.kind}): {first.message}", err=True)
+        sys.exit(1)
+    if not as_json:
+        click.echo("verified: the event store matches the integrity log and every signed head")
+
+
+@main.group()
+def index() -> None:
+    """The full-text search index (kept in step with the log by the search projection)."""
+
+
+@index.command("rebuild")
+def index_rebuild() -> None:
+    """Drop the search index and rebuild it from the event log, with a progress bar.
+
+    The index has one writer at a time: stop `gongshi serve` on this GONGSHI_HOME first.
+    """
+    from search.engine import IndexBusyError
+
+    platform = _platform()
+    try:
+        try:
+            platform.search_projection.reset()
+        except IndexBusyError:
+            click.echo("error: another process (probably `gongshi serve`) is writing the search index; stop it first",
+                       err=True)
+            sys.exit(1)
+        end = platform.ledger.position()
+        with tqdm(total=end, desc="索引 indexing", unit=" events") as bar:
+            position = platform.runner.catch_up(progress=bar.update)
+        click.echo(f"rebuilt the search index up to log position {position}")
+    finally:
+        platform.close()
+
+
+from gongshi.cli_supervision import grades, inspections  # noqa: E402 - registered below
+
+main.add_command(grades)
+main.add_command(inspections)
+
+
+@main.command()
+@click.option("--ckan", "ckan_url", required=True, metavar="URL", help="Address of the CKAN portal to publish to.")
+@click.option("--apikey", required=True, envvar="GONGSHI_CKAN_APIKEY", help="API token on that portal (a publisher).")
+@click.option("--dataset", "names", multiple=True, metavar="NAME", help="Only this dataset (repeatable; default: all).")
+@click.option("--prefix", default="", help="Put before each dataset name on the portal (e.g. huanren- when a county "
+              "publishes into its city's Gongshi, which has datasets of the same names).")
+def publish(ckan_url: str, apikey: str, names: tuple[str, ...], prefix: str) -> None:
+    """Push the open datasets to a CKAN portal with ckanapi; running it twice changes nothing."""
+    from publishing.catalog import DatasetNotFound
+    from publishing.push import publish as push
+
+    platform = _platform()
+    try:
+        platform.runner.catch_up()
+        try:
+            reports = push(platform.opendata, ckan_url, apikey, names, prefix=prefix)
+        except DatasetNotFound as e:
+            click.echo(f"error: no dataset named {e}; see the /datasets page or `package_list`", err=True)
+            sys.exit(2)
+        for report in reports:
+            click.echo(report.line())
+        failed = [r for r in reports if r.error]
+        changed = [r for r in reports if not r.error and r.changed]
+        click.echo(f"{len(reports)} datasets: {len(changed)} changed, {len(reports) - len(changed) - len(failed)} "
+                   f"unchanged, {len(failed)} failed")
+        sys.exit(1 if failed else 0)
     finally:
         platform.close()
 

@@ -3,15 +3,33 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
+import domain.audit  # noqa: F401 - registers the privileged-read events' topics for decoding
+import domain.checks  # noqa: F401 - registers the credit-check events' topics for decoding
+import domain.inspections  # noqa: F401 - registers the inspection-draw events' topics for decoding
 from domain.ledger import Ledger
 from gongshi.config import Settings
 from gongshi.store import bulk_existing_ids
+from gongshi.supervision import SupervisionService
+from domain.cases import case_limits
+from projections.cases import CaseViews  # also registers the case events' topics for decoding
 from projections.db import Database
+from projections.heads import load_or_create_key
+from projections.integrity import HeadSigner, IntegrityLog
 from projections.ledger_views import LedgerViews
 from projections.runner import Follower, Runner
+from projections.search_index import SearchProjection
+from projections.public import china_today
+from projections.statistics import Statistics
+from projections.supervision import Grades, Rules
+from schemas import supervision as supervision_config
+from search.engine import SearchIndex, open_index
+from web.accounts import AccountPolicy, AccountStore
 from web.auth import TokenStore
+from web.sessions import SessionStore
+from web.uploads import UploadPolicy, UploadStore
 
 
 class Platform:
@@ -50,8 +68,72 @@ class Platform:
         return LedgerViews(self.views_db)
 
     @cached_property
+    def search_index(self) -> SearchIndex:
+        return open_index(self.settings.home / "search", self.settings.search_engine)
+
+    @cached_property
+    def search_projection(self) -> SearchProjection:
+        return SearchProjection(self.views_db, self.search_index)
+
+    @cached_property
+    def log_key_path(self) -> Path:
+        """The Ed25519 key signing tree heads; under GONGSHI_HOME also for PostgreSQL deployments."""
+        return self.settings.home / "keys" / "log-ed25519.pem"
+
+    @cached_property
+    def integrity(self) -> IntegrityLog:
+        return IntegrityLog(self.views_db, HeadSigner(load_or_create_key(self.log_key_path)))
+
+    def clock(self) -> dt.date:
+        """The day the rules are applied on: the fixed `today` of tests and tools, else today in China."""
+        return self.today or china_today()
+
+    @cached_property
+    def grades(self) -> Grades:
+        rules = Rules(supervision_config.grading(), supervision_config.warnings())
+        return Grades(self.views_db, rules, self.clock)
+
+    @cached_property
+    def supervision(self) -> SupervisionService:
+        return SupervisionService(self, self.clock)
+
+    @cached_property
+    def statistics(self) -> Statistics:
+        return Statistics(self.views_db)
+
+    @cached_property
+    def opendata(self) -> Any:
+        """The open-data catalog (publishing/): datasets, versions, built files, pushed packages."""
+        from publishing.catalog import OpenData
+        from publishing.pushed import PushedPackages
+
+        return OpenData(self.views_db, self.settings.home / "downloads", self.clock,
+                        PushedPackages(self.auth_db, self.settings.home / "ckan_uploads"))
+
+    @cached_property
     def projections(self) -> list[Any]:
-        return [self.ledger_views]
+        return [self.ledger_views, self.search_projection,  # search reads the views' rows: keep it after them
+                self.integrity,
+                self.grades,  # grades read the views' rows: keep them after them
+                self.case_views]
+
+    @cached_property
+    def case_views(self) -> CaseViews:
+        return CaseViews(self.views_db)
+
+    @cached_property
+    def accounts(self) -> AccountStore:
+        return AccountStore(self.auth_db, AccountPolicy.from_limits(case_limits()))
+
+    @cached_property
+    def sessions(self) -> SessionStore:
+        self.tokens  # reviewer sessions check the token table, so it must exist
+        return SessionStore(self.auth_db, AccountPolicy.from_limits(case_limits()).session_hours)
+
+    @cached_property
+    def uploads(self) -> UploadStore:
+        """Case material, outside the web root (shared storage when several web nodes serve one instance)."""
+        return UploadStore(self.settings.home / "uploads", UploadPolicy.from_limits(case_limits()))
 
     @cached_property
     def runner(self) -> Runner:
@@ -79,6 +161,8 @@ class Platform:
             self._follower = None
         if "ledger" in self.__dict__:
             self.ledger.close()
+        if "search_index" in self.__dict__:
+            self.search_index.close()
         for name in ("views_db", "auth_db"):
             if name in self.__dict__:
                 self.__dict__[name].close()

@@ -1,9 +1,11 @@
-"""`gongshi replay`: rebuild every read model from the log, or verify the live ones against a rebuild."""
+"""`gongshi replay`: rebuild every read model from the log, or verify the live ones against a rebuild,
+or build a scratch copy of every view as of an earlier position (`replay_to`)."""
 from __future__ import annotations
 
 import tempfile
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from projections.compare import TableDiff, compare_table
@@ -38,3 +40,58 @@ def verify(platform, progress: Callable[[int], None] | None = None) -> tuple[int
                 scratch.execute(f'DROP SCHEMA "{scratch.schema}" CASCADE')
             scratch.close()
     return stop, diffs
+
+
+@dataclass(frozen=True)
+class ScratchCopy:
+    """Where `replay_to` left its copy: a GONGSHI_HOME-like directory and its views database."""
+
+    position: int
+    home: Path
+    views: str  # the SQLite file, or the PostgreSQL schema
+
+
+def replay_to(platform, position: int, into: Path | None = None,
+              progress: Callable[[int], None] | None = None) -> ScratchCopy:
+    """Rebuild a scratch copy of every view (read models, search index, integrity witness) as of
+    `position`, from the live event store; the live views are not touched. The copy is kept for
+    the auditor to inspect (drop its directory, and on PostgreSQL its schema, when done)."""
+    from gongshi.platform import Platform
+    from projections.integrity import IntegrityLog
+
+    end = platform.ledger.position()
+    if not 0 <= position <= end:
+        raise ValueError(f"position {position} is outside the log (0..{end})")
+    settings, tag = platform.settings, uuid.uuid4().hex[:8]
+    home = (into or settings.home / "replays" / f"as-of-{position}-{tag}").resolve()
+    if settings.database_url:
+        store = {"POSTGRES_SCHEMA": settings.schema or "public"}
+        scratch_settings = replace(settings, home=home, schema=f"gongshi_replay_{position}_{tag}")
+    else:
+        store = {"SQLITE_DBNAME": settings.event_store_env()["SQLITE_DBNAME"]}
+        scratch_settings = replace(settings, home=home)
+    scratch = Platform(replace(scratch_settings, extra_env={**settings.extra_env, **store}), today=platform.today)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        scratch.__dict__["integrity"] = IntegrityLog(scratch.views_db)  # a witness only: a copy signs nothing
+        scratch.runner.catch_up(stop=position, progress=progress)
+    finally:
+        scratch.close()
+    views = scratch_settings.schema if settings.database_url else scratch_settings.views_url.removeprefix("sqlite:///")
+    return ScratchCopy(position, home, views)
+
+
+def resolve_position(platform, text: str) -> int:
+    """A `--to` argument as a log position: a number, or an ISO 8601 time (China time when no zone is given)."""
+    import datetime as dt
+
+    from projections.public import CHINA, position_at
+
+    if text.strip().isdigit():
+        return int(text)
+    try:
+        when = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is neither a log position nor an ISO 8601 time") from None
+    platform.runner.catch_up()  # v_log must have every event to map the time
+    return position_at(platform.views_db, when if when.tzinfo else when.replace(tzinfo=CHINA))

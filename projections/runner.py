@@ -4,6 +4,11 @@ The library's SQLite recorder has no subscriptions, so the runner polls the log 
 batches. Each projection stores its position in the same transaction as its rows (or,
 for the search index, in the same commit as its documents), and skips what it has
 already seen, so two processes catching up at once never apply an event twice.
+
+A projection that must see the events as stored (the integrity log hashes the stored
+bytes) sets `wants_notifications = True` and receives `(position, Notification)` pairs
+instead of decoded events. A projection with a `tick()` method has it called after every
+catch-up, also when there was nothing new (the integrity log signs due heads there).
 """
 from __future__ import annotations
 
@@ -43,26 +48,39 @@ class Runner:
     def catch_up(self, stop: int | None = None, progress: Callable[[int], None] | None = None) -> int:
         """Apply everything up to `stop` (default: the end of the log); return the position reached."""
         with self._lock:
-            positions = {p.name: p.position() for p in self.projections}
-            start = min(positions.values(), default=0)
-            recorder, mapper = self.ledger.recorder, self.ledger.mapper
-            while True:
-                notifications = recorder.select_notifications(
-                    start, self.batch_size, stop=stop, inclusive_of_start=False)
-                if not notifications:
-                    return start
-                events = [(n.id, mapper.to_domain_event(n)) for n in notifications]
-                last = notifications[-1].id
-                for projection in self.projections:
-                    done = positions[projection.name]
-                    if done < last:
-                        projection.apply([e for e in events if e[0] > done] if done > start else events, last)
-                        positions[projection.name] = last
-                if progress:
-                    progress(last - start)
-                start = last
-                if len(notifications) < self.batch_size:
-                    return start
+            reached = self._catch_up(stop, progress)
+            for projection in self.projections:
+                tick = getattr(projection, "tick", None)
+                if tick is not None:
+                    tick()
+            return reached
+
+    def _catch_up(self, stop: int | None, progress: Callable[[int], None] | None) -> int:
+        positions = {p.name: p.position() for p in self.projections}
+        start = min(positions.values(), default=0)
+        recorder, mapper = self.ledger.recorder, self.ledger.mapper
+        while True:
+            notifications = recorder.select_notifications(start, self.batch_size, stop=stop, inclusive_of_start=False)
+            if not notifications:
+                return start
+            decoded: list[Event] | None = None
+            last = notifications[-1].id
+            for projection in self.projections:
+                done = positions[projection.name]
+                if done < last:
+                    if getattr(projection, "wants_notifications", False):
+                        events: Sequence[Event] = [(n.id, n) for n in notifications]
+                    else:
+                        if decoded is None:
+                            decoded = [(n.id, mapper.to_domain_event(n)) for n in notifications]
+                        events = decoded
+                    projection.apply([e for e in events if e[0] > done] if done > start else events, last)
+                    positions[projection.name] = last
+            if progress:
+                progress(last - start)
+            start = last
+            if len(notifications) < self.batch_size:
+                return start
 
     def reset(self) -> None:
         with self._lock:

@@ -1,13 +1,37 @@
-"""HTML pages (Chinese UI, no JavaScript needed)."""
+"""HTML pages (Chinese UI, no JavaScript needed): the same loaders as the JSON twins, rendered."""
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
+
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
+
+from web import api_public, labels
+from web.answers import Answer
+from web.params import PublicError
 
 
-async def home(request: Request) -> HTMLResponse:
-    platform = request.app.state.platform
-    position = await run_in_threadpool(platform.ledger.position)
-    return request.app.state.templates.TemplateResponse(
-        request, "home.html", {"position": position, "store": platform.settings.store_kind})
+def render(request: Request, template: str, data: dict[str, Any], status: int = 200) -> HTMLResponse:
+    context = {"d": data, "labels": labels, "link": partial(api_public.link, request), "request": request}
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def _page(template: str, answer: Callable[[Request], Awaitable[Answer]]) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        try:
+            data = (await answer(request)).data
+        except PublicError as e:
+            return render(request, "error.html", {"status": e.status, "code": e.code, "zh": e.zh, "en": e.en,
+                                                  **e.extra, "as_of": None}, status=e.status)
+        return render(request, template, data)
+    endpoint.__name__ = template.removesuffix(".html")
+    return endpoint
+
+
+home = _page("home.html", api_public.home_answer)
+search = _page("search.html", api_public.search_answer)
+entity = _page("entity.html", api_public.entity_answer)
+record = _page("record.html", api_public.record_answer)
+list_page = _page("list.html", api_public.list_answer)

@@ -1,0 +1,138 @@
+"""The read model of repair and objection cases: reviewers' and firms' lists, public status.
+
+One row per case, its current state: status, the stage whose clock is running, the
+deadline of that stage (computed with domain/workdays.py from the limits stored in the
+case) and how many stages were decided late. Whether a case is overdue is asked with a
+day (`today`), because time passes without events.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from domain import objections, repair
+from domain.cases import OBJECTION, REPAIR, deadline
+from projections.ledger_views import TrackedTables
+from projections.runner import Event
+
+COLUMNS = (
+    "case_id", "number", "kind", "record_id", "record_kind", "document_number", "credit_code", "party_name",
+    "department", "grounds", "status", "outcome", "stage", "since", "due", "submitted_on", "updated_on",
+    "late", "last_reason", "limits", "position",
+)
+_INT = {"late", "position"}
+_COLUMN_DDL = ", ".join(f"{c} {'BIGINT' if c in _INT else 'TEXT'}" for c in COLUMNS)
+SCHEMA = [
+    f"CREATE TABLE IF NOT EXISTS v_cases ({_COLUMN_DDL}, PRIMARY KEY (case_id))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS v_cases_number ON v_cases (number)",
+    "CREATE INDEX IF NOT EXISTS v_cases_department ON v_cases (department, stage, due)",
+    "CREATE INDEX IF NOT EXISTS v_cases_firm ON v_cases (credit_code, submitted_on)",
+]
+#: (case kind, status) -> (stage whose clock runs, the limit that sets its deadline)
+STAGES = {
+    (REPAIR, repair.SUBMITTED): ("acceptance", "acceptance_working_days"),
+    (REPAIR, repair.ACCEPTED): ("decision", "decision_working_days"),
+    (OBJECTION, objections.SUBMITTED): ("acceptance", "acceptance_working_days"),
+    (OBJECTION, objections.ACCEPTED): ("verification", "verification_working_days"),
+    (OBJECTION, objections.NEEDS_MATERIAL): ("material", None),  # waiting for the firm: no deadline runs
+}
+STAGE_LABELS = {"acceptance": "受理", "decision": "审查决定", "verification": "核查处理", "material": "等待申请人补充材料"}
+_SUBMITTED = {repair.RepairCase.Submitted: REPAIR, objections.ObjectionCase.Submitted: OBJECTION}
+_STEPS = (repair._Step, objections._Step)
+
+
+def overdue_sql(alias: str = "c") -> str:
+    """SQL for 'a deadline is running and has passed' (one parameter: today)."""
+    return f"({alias}.due IS NOT NULL AND {alias}.due < ?)"
+
+
+class CaseViews(TrackedTables):
+    name = "case_views"
+    layout = 1
+    schema = SCHEMA
+    tables = ("v_cases",)
+
+    def write(self, events: Sequence[Event]) -> None:
+        rows: dict[str, dict[str, Any]] = {}
+        for position, event in events:
+            if type(event) in _SUBMITTED:
+                row = self._submitted(_SUBMITTED[type(event)], event)
+            elif isinstance(event, _STEPS):
+                row = rows.get(str(event.originator_id)) or self._current(str(event.originator_id))
+                self._step(row, event)
+            else:
+                continue
+            row["position"] = position
+            rows[row["case_id"]] = row
+        for row in rows.values():
+            self.db.execute("DELETE FROM v_cases WHERE case_id=?", (row["case_id"],))
+        marks = ",".join("?" * len(COLUMNS))
+        self.db.executemany(f"INSERT INTO v_cases ({','.join(COLUMNS)}) VALUES ({marks})",
+                            [tuple(r[c] for c in COLUMNS) for r in rows.values()])
+
+    def _current(self, case_id: str) -> dict[str, Any]:
+        return self.db.query("SELECT * FROM v_cases WHERE case_id=?", (case_id,))[0]
+
+    @staticmethod
+    def _submitted(kind: str, event: Any) -> dict[str, Any]:
+        row = {
+            "case_id": str(event.originator_id), "number": event.number, "kind": kind, "record_id": event.record_id,
+            "record_kind": event.record_kind, "document_number": event.document_number,
+            "credit_code": event.credit_code, "party_name": event.party_name, "department": event.department,
+            "grounds": json.dumps(getattr(event, "grounds", []), ensure_ascii=False), "status": "submitted",
+            "outcome": None, "submitted_on": event.on, "updated_on": event.on, "late": 0, "last_reason": None,
+            "limits": json.dumps(event.limits, ensure_ascii=False, sort_keys=True),
+        }
+        _enter_stage(row, event.on)
+        return row
+
+    @staticmethod
+    def _step(row: dict[str, Any], event: Any) -> None:
+        if row["due"] and event.on > row["due"]:
+            row["late"] += 1
+        row.update(status=event.status, updated_on=event.on, last_reason=event.reason or row["last_reason"],
+                   outcome=getattr(event, "outcome", row["outcome"]))
+        _enter_stage(row, event.on)
+
+    # -- queries -----------------------------------------------------------------------------------------
+    def _select(self, where: str, params: Sequence[Any], today: str, order: str) -> list[dict[str, Any]]:
+        rows = self.db.query(
+            f"SELECT c.*, CASE WHEN {overdue_sql()} THEN 1 ELSE 0 END AS overdue FROM v_cases c "
+            f"WHERE {where} ORDER BY {order}", (today, *params))
+        return [_decoded(r) for r in rows]
+
+    def for_department(self, department: str, today: str, *, kind: str | None = None, open_only: bool = False,
+                       overdue_only: bool = False) -> list[dict[str, Any]]:
+        """A reviewer's list: overdue first, then by deadline, then newest."""
+        where, params = ["c.department = ?"], [department]
+        if kind:
+            where.append("c.kind = ?")
+            params.append(kind)
+        if open_only:
+            where.append("c.stage IS NOT NULL")
+        if overdue_only:
+            where.append(overdue_sql())
+            params.append(today)
+        return self._select(" AND ".join(where), params, today,
+                            "overdue DESC, CASE WHEN c.due IS NULL THEN 1 ELSE 0 END, c.due, c.submitted_on DESC, c.number")
+
+    def for_firm(self, credit_code: str, today: str) -> list[dict[str, Any]]:
+        return self._select("c.credit_code = ?", [credit_code], today, "c.submitted_on DESC, c.number")
+
+    def by_number(self, number: str, today: str) -> dict[str, Any] | None:
+        rows = self._select("c.number = ?", [number.strip().upper()], today, "c.number")
+        return rows[0] if rows else None
+
+
+def _enter_stage(row: dict[str, Any], on: str) -> None:
+    stage, limit = STAGES.get((row["kind"], row["status"]), (None, None))
+    limits = json.loads(row["limits"])
+    row.update(stage=stage, since=on if stage else None, due=deadline(on, limits[limit]) if limit else None)
+
+
+def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+    row["grounds"] = json.loads(row["grounds"] or "[]")
+    row["limits"] = json.loads(row["limits"] or "{}")
+    row["overdue"] = bool(row["overdue"])
+    return row

@@ -1,0 +1,130 @@
+"""Sample ledger content that fills every open dataset, and a real uvicorn server for HTTP tests.
+
+The sample deliberately carries what must never be published (ID numbers, phone numbers,
+a minor penalty, an expired penalty, a withdrawn decision, a removed listing), so that the
+tests can show each one stays out of every resource.
+"""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+
+from domain.codes import make_credit_code
+from tests.records import DEPTS, SCJG
+
+ID_NUMBER = "11010519491231002X"
+PHONE = "13912345678"
+JTYS, WLJ, JYJ, WJW, KJJ, RSJ, SW = (DEPTS[k] for k in ("JTYS", "WLJ", "JYJ", "WJW", "KJJ", "RSJ", "SW"))
+DEPT_NAMES = {
+    SCJG: "本溪市市场监督管理局", JTYS: "本溪市交通运输局", WLJ: "本溪市文化旅游和广播电视局", JYJ: "本溪市教育局",
+    WJW: "本溪市卫生健康委员会", KJJ: "本溪市科学技术局", RSJ: "本溪市人力资源和社会保障局", SW: "国家税务总局本溪市税务局",
+}
+DISTRICTS = ("210502", "210503", "210504", "210505", "210521", "210522")
+
+
+def code(n: int) -> str:
+    return make_credit_code("91", DISTRICTS[n % len(DISTRICTS)], f"MA{n:06d}")
+
+
+def entity(n: int) -> dict[str, Any]:
+    return {
+        "kind": "entity", "credit_code": code(n), "name": f"本溪市测试{n}号商贸有限公司", "entity_type": "有限责任公司",
+        "legal_representative": f"张{n}", "legal_representative_id_number": ID_NUMBER, "registered_capital": 100 + n,
+        "established": "2015-06-18", "address": f"辽宁省本溪市平山区胜利路{n}号", "district_code": DISTRICTS[n % 6],
+        "registration_authority": "本溪市市场监督管理局", "status": "存续", "phone": PHONE, "source_unit_code": SCJG,
+    }
+
+
+def party(n: int) -> dict[str, Any]:
+    return {"party_name": f"本溪市测试{n}号商贸有限公司", "party_type": "法人及非法人组织", "credit_code": code(n),
+            "legal_representative": f"张{n}"}
+
+
+def license_(n: int, authority: str, license_type: str, **extra: Any) -> dict[str, Any]:
+    return {"kind": "license", **party(n), "document_title": "行政许可决定书", "document_number": f"本许〔2025〕{n}号",
+            "category": "普通", "license_type": license_type, "content": f"准予{license_type}",
+            "decision_date": "2025-06-01", "valid_from": "2025-06-01", "valid_to": "2099-12-31", "state": "1",
+            "authority": DEPT_NAMES[authority], "authority_code": authority, "source_unit_code": authority, **extra}
+
+
+def penalty(n: int, **extra: Any) -> dict[str, Any]:
+    return {"kind": "penalty", **party(n), "document_number": f"本市监罚〔2025〕{n}号", "violation_type": "销售不合格商品",
+            "facts": f"经查，当事人销售不合格商品。举报人电话{PHONE}，身份证号{ID_NUMBER}。",
+            "legal_basis": "《中华人民共和国产品质量法》第四十九条", "categories": ["罚款", "没收违法所得"],
+            "content": "罚款2万元", "fine": 2, "confiscation": 0.35, "procedure": "普通程序", "decision_date": "2025-03-01",
+            "authority": DEPT_NAMES[SCJG], "authority_code": SCJG, "source_unit_code": SCJG, **extra}
+
+
+def sample_items() -> list[dict[str, Any]]:
+    """Items filling every dataset, plus the traps that must stay unpublished."""
+    items: list[dict[str, Any]] = [entity(n) for n in range(1, 13)]
+    theme_types = [(JTYS, "道路运输经营许可"), (WLJ, "旅行社业务经营许可"), (WLJ, "A级旅游景区评定"),
+                   (JYJ, "民办学校办学许可"), (WJW, "医疗机构执业许可"), (KJJ, "高新技术企业认定"), (SCJG, "食品经营许可")]
+    items += [license_(n, dept, kind) for n, (dept, kind) in enumerate(theme_types, start=1)]
+    items += [penalty(1), penalty(2, fine=5, content="罚款5万元"), penalty(3, categories=["罚款"])]
+    items.append(penalty(4, procedure="简易程序", categories=["警告"], fine=None, content="警告"))  # never published
+    items.append(penalty(5, decision_date="2019-08-01"))  # its publicity ended in 2020
+    items.append({**penalty(6), "party_name": "李四", "party_type": "自然人", "credit_code": None,
+                  "legal_representative": None, "person_id_type": "身份证", "person_id_number": ID_NUMBER})
+    items.append({"kind": "commitment", **party(3), "document_number": "承诺〔2025〕1号", "commitment_type": "告知承诺",
+                  "matter": "食品经营许可告知承诺", "content": "本单位承诺所填报信息真实有效。", "commitment_date": "2025-05-01",
+                  "fulfilment": "履约中", "authority": DEPT_NAMES[SCJG], "authority_code": SCJG, "source_unit_code": SCJG})
+    for n, doc in ((4, "异常〔2025〕1号"), (5, "异常〔2025〕2号")):
+        items.append({"kind": "anomaly_listing", **party(n), "document_number": doc, "cause": "未按规定期限公示年度报告",
+                      "decision_date": "2025-07-01", "authority": DEPT_NAMES[SCJG], "authority_code": SCJG,
+                      "source_unit_code": SCJG})
+    items.append({"kind": "anomaly_removal", "credit_code": code(5), "listing_document_number": "异常〔2025〕2号",
+                  "document_number": "移出〔2025〕1号", "cause": "已补报年度报告", "decision_date": "2025-09-01",
+                  "authority": DEPT_NAMES[SCJG], "authority_code": SCJG, "source_unit_code": SCJG})
+    items.append({"kind": "dishonesty_listing", **party(6), "list_type": "社会保险严重失信", "document_number": "人社失信〔2025〕1号",
+                  "cause": "拒不缴纳社会保险费", "decision_date": "2025-04-01", "authority": DEPT_NAMES[RSJ],
+                  "authority_code": RSJ, "source_unit_code": RSJ})
+    items.append({"kind": "dishonesty_listing", **party(7), "list_type": "严重违法失信", "document_number": "市监失信〔2025〕1号",
+                  "cause": "提交虚假材料取得登记", "decision_date": "2025-02-01", "authority": DEPT_NAMES[SCJG],
+                  "authority_code": SCJG, "source_unit_code": SCJG})
+    items.append({"kind": "red_list", **party(8), "list_type": "纳税信用A级纳税人", "document_number": "税A〔2025〕1号",
+                  "honour": "2024年度纳税信用A级纳税人", "decision_date": "2025-04-15", "valid_to": "2099-12-31",
+                  "authority": DEPT_NAMES[SW], "authority_code": SW, "source_unit_code": SW})
+    return items
+
+
+def load_sample(platform: Any) -> int:
+    """Submit the sample, withdraw one penalty, and return the log position."""
+    result = platform.submit(sample_items(), department=None, submitter="test")
+    rejected = [i.as_dict() for i in result.items if i.status == "rejected"]
+    assert not rejected, rejected
+    withdrawn = platform.submit([{"kind": "penalty", "action": "withdraw", "reason": "决定被撤销", "authority_code": SCJG,
+                                  "document_number": "本市监罚〔2025〕3号", "source_unit_code": SCJG}],
+                                department=None, submitter="test")
+    return withdrawn.position
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """Run an ASGI app under a real uvicorn server on a random loopback port; yield its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)

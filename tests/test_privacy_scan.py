@@ -1,0 +1,63 @@
+"""Crawl every public page and JSON answer over the demo data: no ID numbers, no phone numbers, anywhere."""
+from __future__ import annotations
+
+import random
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from gongshi.demo import generate
+from gongshi.loading import load_items
+from tests.portal import client, id_numbers_in, mobiles_in
+
+START = ["/", "/lists/red", "/lists/dishonesty?status=all", "/lists/anomaly?status=all",
+         "/search?q=公司", "/search?q=食品", "/search?q=明山区", "/search?q=张", "/search?kind=penalty&sort=newest"]
+MAX_PAGES = 350
+SAMPLE = 40
+_HREF = re.compile(r'href="(/(?:entities|records|lists|search)[^"#]*)"')
+_SECRET_FIELDS = ("person_id_number", "legal_representative_id_number", "phone")
+
+
+def twin(url: str) -> str:
+    """The JSON twin of a page URL."""
+    parts = urlsplit(url)
+    path = "/api/v1/summary" if parts.path == "/" else "/api/v1" + parts.path
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.fixture
+def demo(platform):
+    items = list(generate(entities=120, seed=7))
+    load_items(platform, items, desc="demo")
+    platform.runner.catch_up()
+    secrets = {str(item[f]) for item in items for f in _SECRET_FIELDS if item.get(f)}
+    assert any(len(s) == 18 for s in secrets) and any(len(s) == 11 for s in secrets)
+    return secrets
+
+
+def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, demo):
+    rng = random.Random(1)
+    records = [r["record_id"] for r in platform.views_db.query("SELECT DISTINCT record_id FROM v_records ORDER BY 1")]
+    entities = [r["entity_key"] for r in platform.views_db.query("SELECT DISTINCT entity_key FROM v_entities ORDER BY 1")]
+    queue = START + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
+        [f"/entities/{e}" for e in rng.sample(entities, SAMPLE)]
+    seen: set[str] = set()
+    statuses: dict[int, int] = {}
+    with client(platform) as c:
+        while queue and len(seen) < MAX_PAGES:
+            url = queue.pop(0).replace("&amp;", "&")
+            if url in seen:
+                continue
+            seen.add(url)
+            for target in (url, twin(url)):
+                response = c.get(target)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                assert response.status_code in (200, 404, 410), (target, response.status_code)
+                text = response.text
+                assert not id_numbers_in(text), (target, id_numbers_in(text))
+                assert not mobiles_in(text), (target, mobiles_in(text))
+                assert not [s for s in demo if s in text], (target, [s for s in demo if s in text])
+                if target == url:
+                    queue += [h for h in _HREF.findall(text) if h.replace("&amp;", "&") not in seen]
+    assert len(seen) >= 200 and statuses[200] >= 400

@@ -1,0 +1,71 @@
+"""Answers cached by log position: a public read is a pure function of (URL, position, day).
+
+So the present is cached under the position the data reflects, and a request first reads
+that position (one indexed row) to look its answer up: a new event changes the position
+and is seen at once, a new day changes the key. Reads with `as_of` are not cached.
+"""
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from projections.public import Moment, china_today, reflected_position
+
+Loader = Callable[[Request], Awaitable[dict[str, Any]]]
+Clock = Callable[[Any, Moment], int]
+SIZE = 1024
+
+
+class Answer:
+    """The data of one answer, and its JSON encoding (made once, on first use)."""
+
+    __slots__ = ("data", "_json")
+
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+        self._json: bytes | None = None
+
+    @property
+    def json(self) -> bytes:
+        if self._json is None:
+            self._json = json.dumps(self.data, ensure_ascii=False, separators=(",", ":")).encode()
+        return self._json
+
+
+_cache: OrderedDict[tuple, Answer] = OrderedDict()  # used from the event loop only: no lock
+
+
+def views_clock(platform: Any, moment: Moment) -> int:
+    return reflected_position(platform.views_db, moment)
+
+
+def index_clock(platform: Any, moment: Moment) -> int:
+    return platform.search_index.position()
+
+
+def cached(loader: Loader, clock: Clock = views_clock) -> Callable[[Request], Awaitable[Answer]]:
+    """`loader`'s answers, cached by URL, the position `clock` reads and the day."""
+    async def answer(request: Request) -> Answer:
+        if request.query_params.get("as_of", "").strip():
+            return Answer(await loader(request))
+        platform = request.app.state.platform
+        moment = Moment.now(platform.today or china_today())
+        position = await run_in_threadpool(clock, platform, moment)
+        store = (platform.views_db.url, platform.views_db.schema, str(platform.settings.home))
+        key = (store, request.url.path, request.url.query, position, moment.today)
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+        found = Answer(await loader(request))
+        if found.data.get("position") == position:  # else a write came in between: do not keep it
+            _cache[key] = found
+            while len(_cache) > SIZE:
+                _cache.popitem(last=False)
+        return found
+    return answer

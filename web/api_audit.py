@@ -1,0 +1,200 @@
+"""/api/v1/audit/...: the auditors' API (auditor tokens only; any other role gets 403).
+
+Auditors read everything the public never sees: the raw log, and every event of a record
+or an entity with its time, log position, leaf index, source department, the submitting
+token and the private fields. Each such read is first recorded in the log itself
+(`domain.audit`, a `PrivilegedRead` event) and only then served; the answer names the
+read's own position and leaf index (`recorded_as`), and `/api/v1/audit/reads` lists them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from domain.audit import READ_TOPIC, record_read
+from domain.records import entity_id
+from projections import integrity
+from web.api_records import authenticate
+from web.auth import Principal
+from web.errors import error
+
+log = logging.getLogger(__name__)
+MAX_LIMIT = 1000
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
+_AGGREGATE_FIELDS = {"originator_id", "originator_version", "timestamp", "department", "submitter"}
+
+
+class BadParameter(Exception):
+    """A query parameter that is missing, not an integer, or out of range: a 400 answer."""
+
+    def __init__(self, name: str, zh: str, en: str, **extra: Any):
+        super().__init__(en)
+        self.name, self.zh, self.en, self.extra = name, zh, en, extra
+
+    def response(self) -> Response:
+        return error(400, "bad_parameter", self.zh, self.en, parameter=self.name, **self.extra)
+
+
+def int_param(request: Request, name: str, default: int | None = None, *, minimum: int = 0,
+              maximum: int | None = None) -> int:
+    """A non-negative decimal integer query parameter, checked against its bounds."""
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        if default is None:
+            raise BadParameter(name, f"缺少参数 {name}", f"the parameter {name} is required")
+        return default
+    if not _INTEGER.fullmatch(raw):
+        raise BadParameter(name, f"参数 {name} 必须是整数", f"the parameter {name} must be an integer")
+    value = int(raw)
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
+        raise BadParameter(name, f"参数 {name} 须在 {bound} 之间", f"the parameter {name} must be {bound}")
+    return value
+
+
+def jsonable(value: Any) -> Any:
+    """Event values as JSON: decimals as exact strings, dates and times in ISO 8601, ids as text."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def recorded_read(platform: Any, principal: Principal, action: str, subject: str,
+                  detail: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Record a privileged read in the log (before serving it); name where it was recorded."""
+    read_id, position = record_read(platform.ledger, reader=principal.identity, role=principal.role,
+                                    department=principal.department, action=action, subject=subject, detail=detail)
+    try:
+        platform.runner.catch_up()  # other auditors see the read at once
+    except Exception:  # the read is stored; the views follow it later
+        log.exception("catching up after recording a privileged read")
+    return {"read_id": str(read_id), "position": position,
+            "leaf_index": integrity.leaf_index_of(platform.views_db, position)}
+
+
+def _submitters(platform: Any) -> dict[str, dict[str, Any]]:
+    """Token identities -> what the token store knows of them (never the secret)."""
+    return {f"token:{t['id']}": {k: t[k] for k in ("department", "role", "label", "revoked_at")}
+            for t in platform.tokens.list()}
+
+
+def event_json(event: Any, position: int | None, leaf_index: int | None, tokens: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """One decoded event for an auditor: where and when it is in the log, who sent it, every field."""
+    submitter = getattr(event, "submitter", None)
+    return {
+        "position": position,
+        "leaf_index": leaf_index,
+        "time": event.timestamp.isoformat(),
+        "event": type(event).TOPIC.removeprefix("gongshi:"),
+        "aggregate_id": str(event.originator_id),
+        "version": event.originator_version,
+        "department": getattr(event, "department", None),
+        "submitter": None if submitter is None else {"identity": submitter, "token": tokens.get(submitter)},
+        "data": jsonable({k: v for k, v in vars(event).items() if k not in _AGGREGATE_FIELDS}),
+    }
+
+
+def _page(platform: Any, notifications: list[Any], limit: int, tokens: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    leaves = integrity.leaf_indices_of(platform.views_db, [n.id for n in notifications])
+    mapper = platform.ledger.mapper
+    return {
+        "events": [event_json(mapper.to_domain_event(n), n.id, leaves.get(n.id), tokens) for n in notifications],
+        "next": notifications[-1].id + 1 if len(notifications) == limit else None,
+    }
+
+
+def _history(platform: Any, aggregate_ids: Iterable[uuid.UUID], tokens: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every event of these aggregates, in log order."""
+    out = []
+    for aggregate_id in aggregate_ids:
+        located = integrity.positions_of(platform.views_db, str(aggregate_id))
+        for event in platform.ledger.history(aggregate_id):
+            position, leaf_index = located.get(event.originator_version, (None, None))
+            out.append(event_json(event, position, leaf_index, tokens))
+    return sorted(out, key=lambda e: (e["position"] is None, e["position"] or 0))
+
+
+async def _auditor_read(request: Request, read: Callable[[Any, Principal], dict[str, Any]]) -> Response:
+    """Authenticate an auditor, then run `read(platform, principal)` in the thread pool."""
+    principal = await authenticate(request, ("auditor",))
+    if isinstance(principal, Response):
+        return principal
+    try:
+        return JSONResponse(await run_in_threadpool(read, request.app.state.platform, principal))
+    except BadParameter as bad:
+        return bad.response()
+    except LookupError as missing:
+        return error(404, "not_found", "找不到该记录或主体的任何事件", str(missing))
+
+
+async def events(request: Request) -> Response:
+    """GET /api/v1/audit/events?start=P&limit=N: the raw log from position P, in order."""
+    def read(platform: Any, principal: Principal) -> dict[str, Any]:
+        start = int_param(request, "start", 1)
+        limit = int_param(request, "limit", 100, minimum=1, maximum=MAX_LIMIT)
+        recorded = recorded_read(platform, principal, "audit.events", f"log from position {start}",
+                                 {"start": start, "limit": limit})
+        notifications = list(platform.ledger.recorder.select_notifications(start, limit))
+        return {"start": start, "recorded_as": recorded, **_page(platform, notifications, limit, _submitters(platform))}
+    return await _auditor_read(request, read)
+
+
+async def reads(request: Request) -> Response:
+    """GET /api/v1/audit/reads?start=P&limit=N: the privileged reads recorded in the log."""
+    def read(platform: Any, principal: Principal) -> dict[str, Any]:
+        start = int_param(request, "start", 1)
+        limit = int_param(request, "limit", 100, minimum=1, maximum=MAX_LIMIT)
+        recorded = recorded_read(platform, principal, "audit.reads", f"reads from position {start}",
+                                 {"start": start, "limit": limit})
+        notifications = list(platform.ledger.recorder.select_notifications(start, limit, topics=[READ_TOPIC]))
+        return {"start": start, "recorded_as": recorded, **_page(platform, notifications, limit, _submitters(platform))}
+    return await _auditor_read(request, read)
+
+
+async def record_history(request: Request) -> Response:
+    """GET /api/v1/audit/records/{record_id}/history: every event of one record, private fields included."""
+    raw = request.path_params["record_id"]
+    try:
+        record_id = uuid.UUID(raw)
+    except ValueError:
+        return error(400, "bad_parameter", "记录编号不是合法的 UUID", f"the record id {raw!r:.60} is not a UUID",
+                     parameter="record_id")
+
+    def read(platform: Any, principal: Principal) -> dict[str, Any]:
+        recorded = recorded_read(platform, principal, "audit.record_history", str(record_id))
+        history = _history(platform, [record_id], _submitters(platform))
+        if not history:
+            raise LookupError(f"no record {record_id}")
+        return {"record_id": str(record_id), "recorded_as": recorded, "events": history}
+    return await _auditor_read(request, read)
+
+
+async def entity_history(request: Request) -> Response:
+    """GET /api/v1/audit/entities/{code}/history: the entity's registration events and every record about it."""
+    code = request.path_params["code"].strip().upper()
+
+    def read(platform: Any, principal: Principal) -> dict[str, Any]:
+        recorded = recorded_read(platform, principal, "audit.entity_history", code)
+        rows = platform.views_db.execute(
+            "SELECT DISTINCT record_id FROM v_records WHERE entity_key=? OR credit_code=? ORDER BY record_id", (code, code))
+        ids = [entity_id(code), *(uuid.UUID(r[0]) for r in rows)]
+        history = _history(platform, ids, _submitters(platform))
+        if not history:
+            raise LookupError(f"no events about {code}")
+        return {"credit_code": code, "recorded_as": recorded, "records": [r[0] for r in rows], "events": history}
+    return await _auditor_read(request, read)

@@ -1,0 +1,298 @@
+"""The case API: /api/v1/repairs and /api/v1/objections, transitions as POSTs, and public status.
+
+Firms act with their browser session (writes carry the X-CSRF-Token header); reviewers
+with their department's reviewer token or session. Every write answers after the read
+models have caught up, so the public surfaces already reflect it.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from domain import objections, repair
+from domain.cases import OBJECTION, REPAIR, Actor, CaseForbiddenError, NotEligibleError
+from domain.validation import ValidationFailed
+from web import openapi
+from web.api_records import BodyTooLarge, read_body
+from web.case_http import (
+    api_actor,
+    case_dict,
+    error_response,
+    load_case,
+    may_see,
+    parse_fields,
+    public_status,
+    run,
+    today_of,
+)
+from web.errors import error
+from web.uploads import UploadRejected, check_request_size, store_files
+
+MAX_JSON = 1024 * 1024
+FILE_ROLES = {REPAIR: {"proof": "proof", "commitment": "commitment"}, OBJECTION: {"evidence": "evidence"}}
+
+
+async def _payload(request: Request) -> tuple[dict[str, Any], Any]:
+    """(fields, form) of a JSON or form body; the form is kept for its files."""
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            body = json.loads(await read_body(request, MAX_JSON) or b"{}", parse_float=Decimal)
+        except BodyTooLarge:
+            raise UploadRejected(413, "too_large", "请求体过大", "the body is too large", "body") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise UploadRejected(400, "malformed_json", f"请求体不是合法的 JSON：{e}", f"the body is not valid JSON: {e}",
+                                 "body") from None
+        if not isinstance(body, dict):
+            raise UploadRejected(400, "malformed_json", "请求体应为 JSON 对象", "the body must be a JSON object", "body")
+        return body, None
+    if request.headers.get("content-type", "").startswith("multipart/"):
+        check_request_size(request, request.app.state.platform.uploads.policy)
+    form = await request.form()
+    return {k: (form.getlist(k) if k == "grounds" else v) for k, v in form.items()}, form
+
+
+def _list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+async def _guarded(request: Request, handler) -> Response:
+    """Run a handler, turning refused commands and uploads into bilingual 4xx answers."""
+    try:
+        return await handler()
+    except (ValidationFailed, UploadRejected) as exc:
+        return error_response(exc)
+
+
+# -- reads ---------------------------------------------------------------------------------------------------
+def _lister(kind: str):
+    async def list_cases(request: Request) -> Response:
+        actor = await api_actor(request, write=False)
+        if isinstance(actor, Response):
+            return actor
+        views, today = request.app.state.platform.case_views, today_of(request).isoformat()
+        if actor.department:
+            rows = await run_in_threadpool(views.for_department, actor.department, today, kind=kind,
+                                           open_only=request.query_params.get("open") == "1",
+                                           overdue_only=request.query_params.get("overdue") == "1")
+        else:
+            rows = [r for r in await run_in_threadpool(views.for_firm, actor.credit_code, today) if r["kind"] == kind]
+        return JSONResponse({"today": today, "count": len(rows), "cases": [
+            {**public_status(r), "record_id": r["record_id"], "document_number": r["document_number"],
+             "party_name": r["party_name"], "credit_code": r["credit_code"], "late": r["late"],
+             "url": f"/api/v1/{kind}s/{r['number']}"} for r in rows]})
+    return list_cases
+
+
+def _getter(kind: str):
+    async def get_case(request: Request) -> Response:
+        actor = await api_actor(request, write=False)
+        if isinstance(actor, Response):
+            return actor
+
+        async def answer() -> Response:
+            case = await run_in_threadpool(load_case, request.app.state.platform.ledger, request.path_params["number"])
+            if case.number[:2] != ("XF" if kind == REPAIR else "YY"):
+                return error(404, "not_found", "找不到该案件", f"no {kind} case {case.number}")
+            may_see(actor, case)
+            return JSONResponse(case_dict(request, case, today_of(request)))
+        return await _guarded(request, answer)
+    return get_case
+
+
+async def case_status(request: Request) -> Response:
+    """Anyone with the case number: the status only."""
+    row = await run_in_threadpool(request.app.state.platform.case_views.by_number, request.path_params["number"],
+                                  today_of(request).isoformat())
+    if row is None:
+        return error(404, "not_found", "找不到该案件编号", f"no case {request.path_params['number']}")
+    return JSONResponse(public_status(row))
+
+
+async def repair_eligibility(request: Request) -> Response:
+    actor = await api_actor(request, write=False)
+    if isinstance(actor, Response):
+        return actor
+
+    async def answer() -> Response:
+        record, reasons = await run_in_threadpool(repair.check_repair, request.app.state.platform.ledger, actor,
+                                                  request.path_params["record_id"], today_of(request))
+        return JSONResponse({"record_id": str(record.id), "today": today_of(request).isoformat(),
+                             "eligible": not reasons, "reasons": [r.as_dict() for r in reasons]})
+    return await _guarded(request, answer)
+
+
+# -- writes -------------------------------------------------------------------------------------------------
+def _firm_only(actor: Actor) -> None:
+    if actor.credit_code is None:
+        raise CaseForbiddenError("actor", "firms_only", "只有企业账户可以提出申请", "only a firm account can apply")
+
+
+async def create_repair(request: Request) -> Response:
+    actor = await api_actor(request, write=True)
+    if isinstance(actor, Response):
+        return actor
+
+    async def answer() -> Response:
+        _firm_only(actor)
+        fields, form = await _payload(request)
+        platform, today = request.app.state.platform, today_of(request)
+        record_id = str(fields.get("record_id", ""))
+        _, reasons = await run_in_threadpool(repair.check_repair, platform.ledger, actor, record_id, today)
+        if reasons:
+            raise NotEligibleError(reasons)
+        materials = await store_files(platform.uploads, form, FILE_ROLES[REPAIR]) if form is not None else []
+        number, position = await run(request, repair.apply_for_repair, actor, record_id, materials,
+                                     str(fields.get("statement") or ""), today)
+        return await _created(request, number, position)
+    return await _guarded(request, answer)
+
+
+async def create_objection(request: Request) -> Response:
+    actor = await api_actor(request, write=True)
+    if isinstance(actor, Response):
+        return actor
+
+    async def answer() -> Response:
+        _firm_only(actor)
+        fields, form = await _payload(request)
+        platform = request.app.state.platform
+        materials = await store_files(platform.uploads, form, FILE_ROLES[OBJECTION]) if form is not None else []
+        number, position = await run(request, objections.raise_objection, actor, str(fields.get("record_id", "")),
+                                     _list(fields.get("grounds")), str(fields.get("statement") or ""), materials,
+                                     today_of(request))
+        return await _created(request, number, position)
+    return await _guarded(request, answer)
+
+
+async def _created(request: Request, number: str, position: int) -> Response:
+    case = await run_in_threadpool(load_case, request.app.state.platform.ledger, number)
+    body = {**case_dict(request, case, today_of(request)), "position": position}
+    return JSONResponse(body, status_code=201, headers={"Location": body["url"]})
+
+
+async def repair_step(request: Request) -> Response:
+    actor = await api_actor(request, write=True)
+    if isinstance(actor, Response):
+        return actor
+
+    async def answer() -> Response:
+        fields, _ = await _payload(request)
+        number = request.path_params["number"]
+        position = await run(request, repair.decide_repair, actor, number, request.path_params["step"],
+                             fields.get("reason"), today_of(request))
+        return await _stepped(request, number, position)
+    return await _guarded(request, answer)
+
+
+async def objection_step(request: Request) -> Response:
+    actor = await api_actor(request, write=True)
+    if isinstance(actor, Response):
+        return actor
+
+    async def answer() -> Response:
+        fields, form = await _payload(request)
+        number, step, today = request.path_params["number"], request.path_params["step"], today_of(request)
+        if step == "resolve":
+            position = await run(request, objections.resolve_objection, actor, number, str(fields.get("outcome", "")),
+                                 fields.get("reason"), parse_fields(fields.get("fields")), today)
+        elif step == "supply_material":
+            materials = await store_files(request.app.state.platform.uploads, form, FILE_ROLES[OBJECTION]) \
+                if form is not None else []
+            position = await run(request, objections.supply_material, actor, number,
+                                 str(fields.get("statement") or ""), materials, today)
+        else:
+            position = await run(request, objections.decide_objection, actor, number, step, fields.get("reason"), today)
+        return await _stepped(request, number, position)
+    return await _guarded(request, answer)
+
+
+async def _stepped(request: Request, number: str, position: int) -> Response:
+    case = await run_in_threadpool(load_case, request.app.state.platform.ledger, number)
+    return JSONResponse({**case_dict(request, case, today_of(request)), "position": position})
+
+
+routes = [
+    Route("/api/v1/repairs", _lister(REPAIR), methods=["GET"]),
+    Route("/api/v1/repairs", create_repair, methods=["POST"]),
+    Route("/api/v1/repairs/eligibility/{record_id}", repair_eligibility, methods=["GET"]),
+    Route("/api/v1/repairs/{number}", _getter(REPAIR), methods=["GET"]),
+    Route("/api/v1/repairs/{number}/{step}", repair_step, methods=["POST"]),
+    Route("/api/v1/objections", _lister(OBJECTION), methods=["GET"]),
+    Route("/api/v1/objections", create_objection, methods=["POST"]),
+    Route("/api/v1/objections/{number}", _getter(OBJECTION), methods=["GET"]),
+    Route("/api/v1/objections/{number}/{step}", objection_step, methods=["POST"]),
+    Route("/api/v1/cases/{number}", case_status, methods=["GET"]),
+]
+
+
+# -- the OpenAPI description ------------------------------------------------------------------------------
+def _describe() -> None:
+    ref = {"$ref": "#/components/schemas/Error"}
+    err = {"content": {"application/json": {"schema": ref}}}
+    errors = {"401": {"description": "Not logged in / no token", **err},
+              "403": {"description": "Another firm's or another department's case; CSRF token missing", **err},
+              "404": {"description": "No such case", **err},
+              "409": {"description": "Not allowed in the case's state, or not eligible (reasons listed)", **err},
+              "422": {"description": "Missing or invalid input (a reason, a ground, a correction)", **err}}
+    uploads = {"411": {"description": "Upload without Content-Length", **err},
+               "413": {"description": "File or request too large", **err},
+               "415": {"description": "Not a PDF, JPEG or PNG by its content", **err}}
+    case = {"description": "The case", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}}
+    number = {"name": "number", "in": "path", "required": True, "schema": {"type": "string"},
+              "description": "Case number, e.g. XF20261125-7K3Q9D (repair) or YY20261125-7K3Q9D (objection)."}
+    auth = ("Reviewers: `Authorization: Bearer <reviewer token>`. Firms: their browser session cookie; writes "
+            "also send the session's CSRF token as `X-CSRF-Token`.")
+    openapi.register_schema("Case", {"type": "object", "description": "A repair or objection case (dates in China time).",
+                                     "properties": {
+        "number": {"type": "string"}, "kind": {"enum": [REPAIR, OBJECTION]}, "status": {"type": "string"},
+        "status_label": {"type": "string"}, "open": {"type": "boolean"}, "record_id": {"type": "string"},
+        "document_number": {"type": "string"}, "credit_code": {"type": "string"}, "department": {"type": "string"},
+        "submitted_on": {"type": "string", "format": "date"},
+        "due": {"type": ["string", "null"], "format": "date",
+                "description": "Last working day for the department's next decision (schemas/case_limits.json)."},
+        "overdue": {"type": "boolean"}, "grounds": {"type": "array", "items": {"enum": list(objections.GROUNDS)}},
+        "outcome": {"type": ["string", "null"], "enum": [*objections.OUTCOMES, None]},
+        "materials": {"type": "array", "items": {"type": "object"}},
+        "steps": {"type": "array", "items": {"type": "object", "properties": {
+            "status": {"type": "string"}, "on": {"type": "string"}, "reason": {"type": "string"}}}}}})
+    form = {"multipart/form-data": {"schema": {"type": "object"}}}
+    for kind, steps, fields in (
+        (REPAIR, list(repair.STEPS), "record_id, statement, proof (files), commitment (files)"),
+        (OBJECTION, [*objections.STEPS, "supply_material", "resolve"],
+         f"record_id, grounds (one or more of {', '.join(objections.GROUNDS)}), statement, evidence (files)"),
+    ):
+        base = f"/api/v1/{kind}s"
+        openapi.register(base, {
+            "get": {"summary": f"{kind.title()} cases: a reviewer's department's, or the logged-in firm's",
+                    "description": auth, "parameters": [
+                        {"name": "open", "in": "query", "schema": {"enum": ["1"]}, "description": "Only open cases."},
+                        {"name": "overdue", "in": "query", "schema": {"enum": ["1"]}, "description": "Only overdue."}],
+                    "responses": {"200": {"description": "Cases with deadlines and overdue flags"}, **errors}},
+            "post": {"summary": f"A firm opens a {kind} case", "description": f"{auth} Form fields: {fields}.",
+                     "requestBody": {"content": form}, "responses": {"201": case, **errors, **uploads}}})
+        openapi.register(f"{base}/{{number}}", {"get": {"summary": f"One {kind} case in full", "description": auth,
+                                                         "parameters": [number], "responses": {"200": case, **errors}}})
+        openapi.register(f"{base}/{{number}}/{{step}}", {"post": {
+            "summary": f"A step on a {kind} case", "description": f"{auth} Body (JSON or form): `reason`"
+            + ("; for `resolve` also `outcome` and, for corrected/supplemented, `fields` (the changed fields)."
+               if kind == OBJECTION else "."),
+            "parameters": [number, {"name": "step", "in": "path", "required": True, "schema": {"enum": steps}}],
+            "responses": {"200": case, **errors}}})
+    openapi.register("/api/v1/repairs/eligibility/{record_id}", {"get": {
+        "summary": "Whether the logged-in firm may apply for repair of its record today, and why not",
+        "parameters": [{"name": "record_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "`eligible` and `reasons` (code, message_zh, message_en)"}, **errors}}})
+    openapi.register("/api/v1/cases/{number}", {"get": {
+        "summary": "Anyone with a case number: its status and dates only", "parameters": [number],
+        "responses": {"200": {"description": "Status, stage, deadline"}, "404": {"description": "No such case", **err}}}})
+
+
+_describe()

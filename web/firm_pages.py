@@ -1,0 +1,248 @@
+"""Pages for firms: activation, login, their records with what they can do about each, cases.
+
+A firm sees, for each of its own penalties and list entries, whether it may apply for
+credit repair today and why not, before it uploads anything. Applications and
+objections are plain HTML forms with a CSRF token; after a write the browser is sent
+to the case page (post/redirect/get). Anyone can look a case up by its number and see
+its status, nothing more.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from domain import objections, repair
+from domain.cases import OBJECTION, REPAIR, Actor, docket_of, firm_record, normalise_number
+from domain.records import REPAIRABLE_KINDS
+from domain.validation import FieldError, ValidationFailed
+from web import sessions
+from web.accounts import AccountError
+from web.case_http import (
+    RECORD_STATUS,
+    case_dict,
+    error_status,
+    errors_of,
+    load_case,
+    may_see,
+    public_status,
+    record_row,
+    run,
+    today_of,
+)
+from web.forms import checked_form, csrf_failed, message, redirect, render, safe_next, to_login
+from web.labels import KINDS
+from web.uploads import UploadRejected, store_files
+
+FILES = {REPAIR: {"proof": "proof", "commitment": "commitment"}, OBJECTION: {"evidence": "evidence"}}
+
+
+async def _firm(request: Request) -> Actor | None:
+    session = await run_in_threadpool(sessions.current, request)
+    return Actor.firm(session.subject) if session and session.kind == sessions.FIRM else None
+
+
+def _status_of(exc: Exception) -> int:
+    return exc.status if isinstance(exc, UploadRejected) else error_status(exc)  # type: ignore[arg-type]
+
+
+# -- activation, login, logout ---------------------------------------------------------------------------
+async def activate(request: Request) -> Response:
+    accounts, token = request.app.state.platform.accounts, request.path_params["token"]
+    code = await run_in_threadpool(accounts.activation, token)
+    if code is None:
+        return await message(request, "激活链接无效", [FieldError(
+            "token", "activation_invalid", "激活链接无效、已使用或已过期，请联系管理员重新生成",
+            "this activation link is invalid, used or expired")], 410)
+    data = {"credit_code": code, "min_length": accounts.policy.min_password_length, "errors": []}
+    if request.method == "GET":
+        return await render(request, "firm/activate.html", data)
+    form = await checked_form(request)
+    if form is None:
+        return await csrf_failed(request)
+    try:
+        code = await run_in_threadpool(accounts.activate, token, form.get("password", ""), form.get("confirm", ""))
+    except AccountError as e:
+        return await render(request, "firm/activate.html",
+                            {**data, "errors": [FieldError(e.field, e.code, e.zh, e.en)]}, e.status)
+    await run_in_threadpool(sessions.replace, request, sessions.FIRM, code)
+    return redirect(request, "/firm")
+
+
+async def login(request: Request) -> Response:
+    target = safe_next(request, "/firm")
+    if request.method == "GET":
+        return await render(request, "firm/login.html", {"next": target, "errors": []})
+    form = await checked_form(request)
+    if form is None:
+        return await csrf_failed(request)
+    try:
+        code = await run_in_threadpool(request.app.state.platform.accounts.login, form.get("credit_code", ""),
+                                       form.get("password", ""))
+    except AccountError as e:
+        return await render(request, "firm/login.html", {
+            "next": target, "credit_code": form.get("credit_code", ""),
+            "errors": [FieldError(e.field, e.code, e.zh, e.en)]}, e.status)
+    await run_in_threadpool(sessions.replace, request, sessions.FIRM, code)
+    return redirect(request, target)
+
+
+async def logout(request: Request) -> Response:
+    """Ends a firm's or a reviewer's session."""
+    form = await checked_form(request)
+    if form is None:
+        return await csrf_failed(request)
+    response = RedirectResponse("/", status_code=303)
+    await run_in_threadpool(sessions.end, request, response)
+    return response
+
+
+# -- the firm's records and cases ------------------------------------------------------------------------------
+def _records(platform: Any, actor: Actor, today: dt.date) -> list[dict[str, Any]]:
+    """The firm's current records, each with why it can or cannot be repaired or objected to today."""
+    rows = platform.views_db.query(
+        "SELECT record_id, kind, list_type, document_number, decision_date, authority, status, objection "
+        "FROM v_records WHERE credit_code=? AND valid_to IS NULL ORDER BY decision_date DESC, record_id",
+        (actor.credit_code,))
+    docket = docket_of(platform.ledger, actor.credit_code)
+    for row in rows:
+        record = platform.ledger.repository.get(UUID(row["record_id"]))
+        row.update(kind_label=KINDS.get(row["kind"], row["kind"]),
+                   status_label=RECORD_STATUS.get(row["status"], row["status"]),
+                   repairable=row["kind"] in REPAIRABLE_KINDS,
+                   objection_reasons=objections.objection_eligibility(record, docket))
+        row["repair_reasons"] = repair.repair_eligibility(platform.ledger, record, docket, today) \
+            if row["repairable"] else []
+    return rows
+
+
+async def home(request: Request) -> Response:
+    actor = await _firm(request)
+    if actor is None:
+        return to_login(request, "/firm/login")
+    platform, today = request.app.state.platform, today_of(request)
+    records = await run_in_threadpool(_records, platform, actor, today)
+    cases = await run_in_threadpool(platform.case_views.for_firm, actor.credit_code, today.isoformat())
+    return await render(request, "firm/home.html", {
+        "credit_code": actor.credit_code, "records": records, "today": today.isoformat(),
+        "cases": [public_status(c) | {"document_number": c["document_number"]} for c in cases]})
+
+
+def _eligibility(ledger: Any, actor: Actor, record_id: str, kind: str, today: dt.date) -> tuple[Any, list[FieldError]]:
+    if kind == REPAIR:
+        return repair.check_repair(ledger, actor, record_id, today)
+    record = firm_record(ledger, actor, record_id)
+    return record, objections.objection_eligibility(record, docket_of(ledger, actor.credit_code))
+
+
+async def repair_form(request: Request) -> Response:
+    return await _application(request, REPAIR)
+
+
+async def objection_form(request: Request) -> Response:
+    return await _application(request, OBJECTION)
+
+
+async def _application(request: Request, kind: str) -> Response:
+    """GET: the record, whether the firm may apply today and why not; POST: store the files, then apply."""
+    actor = await _firm(request)
+    if actor is None:
+        return to_login(request, "/firm/login")
+    platform, today, record_id = request.app.state.platform, today_of(request), request.path_params["record_id"]
+    template = f"firm/{kind}.html"
+    data: dict[str, Any] = {"errors": [], "grounds": objections.GROUNDS, "roles": repair.MATERIAL_ROLES,
+                            "upload_limit": platform.uploads.policy.size_label, "chosen": [], "statement": ""}
+    try:
+        record, reasons = await run_in_threadpool(_eligibility, platform.ledger, actor, record_id, kind, today)
+        data.update(record=await run_in_threadpool(record_row, platform, str(record.id)), reasons=reasons)
+        if request.method == "GET" or reasons:
+            return await render(request, template, data, 200 if request.method == "GET" else 409)
+        form = await checked_form(request)
+        if form is None:
+            return await csrf_failed(request)
+        data.update(chosen=form.getlist("grounds"), statement=form.get("statement", ""))
+        materials = await store_files(platform.uploads, form, FILES[kind])
+        if kind == REPAIR:
+            number, _ = await run(request, repair.apply_for_repair, actor, record_id, materials,
+                                  form.get("statement", ""), today)
+        else:
+            number, _ = await run(request, objections.raise_objection, actor, record_id, form.getlist("grounds"),
+                                  form.get("statement", ""), materials, today)
+    except (ValidationFailed, UploadRejected) as exc:
+        if "record" not in data:
+            return await message(request, "无法办理", errors_of(exc), _status_of(exc))
+        return await render(request, template, {**data, "errors": errors_of(exc)}, _status_of(exc))
+    return redirect(request, f"/firm/cases/{number}")
+
+
+async def case_page(request: Request) -> Response:
+    """The firm's own case in full; POST .../withdraw or .../material (answering a request for material)."""
+    actor = await _firm(request)
+    if actor is None:
+        return to_login(request, "/firm/login")
+    platform, today, number = request.app.state.platform, today_of(request), request.path_params["number"]
+    errors: list[FieldError] = []
+    status = 200
+    try:
+        case = await run_in_threadpool(load_case, platform.ledger, number)
+        may_see(actor, case)
+        if request.method == "POST":
+            form = await checked_form(request)
+            if form is None:
+                return await csrf_failed(request)
+            await _firm_step(request, actor, case, request.path_params["action"], form)
+            return redirect(request, f"/firm/cases/{case.number}")
+    except (ValidationFailed, UploadRejected) as exc:
+        status = _status_of(exc)
+        if status in (403, 404):
+            return await message(request, "无法查看该案件", errors_of(exc), status)
+        errors = errors_of(exc)
+        case = await run_in_threadpool(load_case, platform.ledger, number)
+    return await render(request, "firm/case.html", {"case": case_dict(request, case, today), "errors": errors,
+                                                    "upload_limit": platform.uploads.policy.size_label}, status)
+
+
+async def _firm_step(request: Request, actor: Actor, case: Any, action: str, form: Any) -> None:
+    today = today_of(request)
+    if action == "material":
+        materials = await store_files(request.app.state.platform.uploads, form, FILES[OBJECTION])
+        await run(request, objections.supply_material, actor, case.number, form.get("statement", ""), materials, today)
+    elif action == "withdraw" and isinstance(case, repair.RepairCase):
+        await run(request, repair.decide_repair, actor, case.number, "withdraw", form.get("reason"), today)
+    elif action == "withdraw":
+        await run(request, objections.decide_objection, actor, case.number, "withdraw", form.get("reason"), today)
+    else:
+        raise UploadRejected(404, "unknown_action", f"未知的操作：{action}", f"unknown action {action}", "action")
+
+
+async def status_page(request: Request) -> Response:
+    """Anyone: a case's status by its number (/cases?number=... redirects to /cases/{number})."""
+    number = request.path_params.get("number") or request.query_params.get("number", "").strip()
+    if not number:
+        return await render(request, "firm/status.html", {"found": None, "number": ""})
+    if "number" not in request.path_params:
+        return RedirectResponse(f"/cases/{quote(normalise_number(number))}", status_code=303)
+    row = await run_in_threadpool(request.app.state.platform.case_views.by_number, number,
+                                  today_of(request).isoformat())
+    return await render(request, "firm/status.html", {"found": public_status(row) if row else None, "number": number},
+                        200 if row else 404)
+
+
+routes = [
+    Route("/firm/activate/{token}", activate, methods=["GET", "POST"]),
+    Route("/firm/login", login, methods=["GET", "POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/firm", home),
+    Route("/firm/records/{record_id}/repair", repair_form, methods=["GET", "POST"]),
+    Route("/firm/records/{record_id}/objection", objection_form, methods=["GET", "POST"]),
+    Route("/firm/cases/{number}", case_page),
+    Route("/firm/cases/{number}/{action}", case_page, methods=["POST"]),
+    Route("/cases", status_page),
+    Route("/cases/{number}", status_page),
+]

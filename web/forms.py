@@ -1,0 +1,58 @@
+"""HTML forms of the firm and reviewer pages: rendering with the session's CSRF token, checking it.
+
+Every page with a form gets a session (an anonymous one before login), and every POST
+must carry that session's token in the `csrf` field: a form on another site cannot.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from domain.validation import FieldError
+from web import pages, sessions
+from web.uploads import check_request_size
+
+
+async def render(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
+    """A page through the portal's renderer, with the CSRF token and the session cookie."""
+    session = await run_in_threadpool(sessions.ensure, request)
+    data = {**data, "csrf": session.csrf, "session_kind": session.kind}
+    return sessions.send_cookie(request, pages.render(request, template, data, status))
+
+
+def redirect(request: Request, url: str) -> Response:
+    """303 See Other (post/redirect/get), carrying a session started by this request."""
+    return sessions.send_cookie(request, RedirectResponse(url, status_code=303))
+
+
+def to_login(request: Request, login: str) -> Response:
+    return RedirectResponse(f"{login}?next={quote(request.url.path)}", status_code=303)
+
+
+def safe_next(request: Request, prefix: str) -> str:
+    """Where to go after logging in: only a page of this area, never another site."""
+    target = request.query_params.get("next", prefix)
+    return target if target.startswith(prefix) and not target.startswith("//") else prefix
+
+
+async def checked_form(request: Request) -> Any | None:
+    """The submitted form when its CSRF token is this session's, else None (uploads size-checked first)."""
+    if request.headers.get("content-type", "").startswith("multipart/"):
+        check_request_size(request, request.app.state.platform.uploads.policy)
+    form = await request.form()
+    session = await run_in_threadpool(sessions.current, request)
+    return form if session is not None and session.csrf_ok(form.get(sessions.CSRF_FIELD)) else None
+
+
+async def csrf_failed(request: Request) -> Response:
+    return await message(request, "表单已失效", [FieldError(
+        "csrf", "csrf", "表单已过期或来源不明，请返回上一页刷新后重新提交",
+        "the form expired or did not come from this site; reload it and submit again")], 403)
+
+
+async def message(request: Request, title: str, errors: list[FieldError], status: int) -> Response:
+    return await render(request, "firm/message.html", {"title": title, "errors": errors}, status)

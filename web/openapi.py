@@ -1,0 +1,174 @@
+"""The OpenAPI 3.1 document at /api/v1/openapi.json, assembled from a registry of paths.
+
+Any route module adds its own operations at import time:
+
+    from web import openapi
+    openapi.register("/api/v1/things/{id}", {"get": {"summary": "...", "responses": {...}}})
+    openapi.register_schema("Thing", {"type": "object", ...})
+
+This module registers the public reads (search, entities, records, lists, summary).
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+_paths: dict[str, dict[str, Any]] = {}
+_schemas: dict[str, dict[str, Any]] = {}
+
+
+def register(path: str, operations: dict[str, Any]) -> None:
+    """Add operations (method -> OpenAPI operation object) under a path; methods merge."""
+    _paths.setdefault(path, {}).update(operations)
+
+
+def register_schema(name: str, schema: dict[str, Any]) -> None:
+    """Add a reusable schema under #/components/schemas/{name}."""
+    _schemas[name] = schema
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "公示 Gongshi — 本溪市信用信息公示平台 API",
+            "version": "1",
+            "description": "Public credit disclosures of Benxi city. Every read accepts `as_of` and names the log "
+                           "position its answer reflects. Errors are `{\"error\": {code, message_zh, message_en}}`.",
+        },
+        "paths": copy.deepcopy(dict(sorted(_paths.items()))),
+        "components": {"schemas": copy.deepcopy(_schemas)},
+    }
+
+
+async def openapi_json(request: Request) -> JSONResponse:
+    return JSONResponse(document())
+
+
+# -- the public reads ------------------------------------------------------------------------------
+def _param(name: str, where: str, description: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": where, "required": required, "description": description, "schema": schema}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+AS_OF = _param("as_of", "query", "A log position (integer), or an ISO 8601 date or date-time (China time when no "
+               "zone is given; a date means the end of that day). The answer shows the view as it was then.",
+               {"type": "string", "examples": ["1200", "2026-11-24", "2026-11-24T10:00:00+08:00"]})
+PAGE = _param("page", "query", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1})
+PAGE_SIZE = _param("page_size", "query", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20})
+
+
+def _ok(schema: str, description: str) -> dict[str, Any]:
+    error = {"description": "Bad input or nothing public here", "content": {"application/json": {"schema": _ref("Error")}}}
+    return {"200": {"description": description, "content": {"application/json": {"schema": _ref(schema)}}},
+            "400": error, "404": error}
+
+
+_MOMENT = {
+    "position": {"type": "integer", "description": "The log position this answer reflects."},
+    "today": {"type": "string", "format": "date", "description": "The day the publicity rules were applied on."},
+    "as_of": {"type": ["string", "null"]},
+}
+_PAGED = {"total": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
+          "page_size": {"type": "integer"},
+          "links": {"type": "object", "properties": {"prev": {"type": ["string", "null"]}, "next": {"type": ["string", "null"]}}}}
+
+register_schema("Error", {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["code", "message_zh", "message_en"],
+    "properties": {"code": {"type": "string"}, "message_zh": {"type": "string"}, "message_en": {"type": "string"},
+                   "field": {"type": "string"}}}}})
+register_schema("Record", {
+    "type": "object", "description": "One public record version. Only public fields: never ID or phone numbers.",
+    "properties": {
+        "id": {"type": "string", "format": "uuid"}, "kind": {"type": "string"}, "kind_label": {"type": "string"},
+        "version": {"type": "integer"}, "party_name": {"type": "string"}, "credit_code": {"type": ["string", "null"]},
+        "entity_key": {"type": ["string", "null"]}, "document_number": {"type": "string"},
+        "authority": {"type": "string"}, "decision_date": {"type": "string", "format": "date"},
+        "district": {"type": ["string", "null"]}, "public_from": {"type": "string", "format": "date"},
+        "public_until": {"type": ["string", "null"], "format": "date",
+                         "description": "The first day the record is no longer public (exclusive)."},
+        "publicity": {"type": "object", "description": "A penalty's publicity window and rule set."},
+        "listing": {"type": "object", "properties": {"on_list": {"type": "boolean"},
+                                                     "removed_date": {"type": ["string", "null"]},
+                                                     "list_until": {"type": ["string", "null"]}}},
+        "objection": {"type": "boolean", "description": "An objection is under review (异议处理中)."},
+        "fields": {"type": "object", "description": "All public fields of the record kind (schemas/kinds/)."},
+        "url": {"type": "string"}}})
+register_schema("Summary", {"type": "object", "properties": {
+    **_MOMENT, "entities": {"type": "integer"},
+    "by_kind": {"type": "array", "items": {"type": "object"}}, "by_district": {"type": "array", "items": {"type": "object"}},
+    "latest": {"type": "array", "items": _ref("Record")}}})
+register_schema("SearchResult", {"type": "object", "properties": {
+    **_MOMENT, **_PAGED, "query": {"type": "string"}, "source": {"enum": ["index", "history"]},
+    "total_is_estimate": {"type": "boolean"}, "notes": {"type": "array", "items": {"type": "string"}},
+    "hits": {"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "string"}, "doc_type": {"enum": ["record", "entity"]}, "kind": {"type": "string"},
+        "title": {"type": "string"}, "title_html": {"type": "string"}, "snippet_html": {"type": "string"},
+        "decision_date": {"type": "string"}, "credit_code": {"type": "string"}, "url": {"type": "string"}}}},
+    "facets": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object", "properties": {
+        "value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"}}}}}}})
+register_schema("EntityProfile", {"type": "object", "properties": {
+    **_MOMENT, "entity": {"type": "object", "description": "Registration data; the legal representative's name, "
+                                                           "never an ID number."},
+    "tab": {"type": "string"},
+    "sections": {"type": "array", "items": {"type": "object", "properties": {
+        "tab": {"type": "string"}, "kind": {"type": "string"}, **_PAGED, "items": {"type": "array", "items": _ref("Record")}}}}}})
+register_schema("RecordPage", {"type": "object", "properties": {
+    **_MOMENT, "record": _ref("Record"),
+    "versions": {"type": "array", "items": {"type": "object", "properties": {
+        "version": {"type": "integer"},
+        "event": {"enum": ["recorded", "corrected", "removed", "repair_revoked", "objection_opened", "objection_closed"]},
+        "reason": {"type": ["string", "null"]}, "position": {"type": "integer"},
+        "changed": {"type": "array", "items": {"type": "string"}}}}}}})
+register_schema("ListPage", {"type": "object", "properties": {
+    **_MOMENT, **_PAGED, "list": {"type": "string"}, "filters": {"type": "object"},
+    "items": {"type": "array", "items": _ref("Record")}}})
+
+register("/api/v1/summary", {"get": {
+    "summary": "Home page data: counts by kind and district, the latest disclosures", "parameters": [AS_OF],
+    "responses": _ok("Summary", "Counts and latest disclosures")}})
+register("/api/v1/search", {"get": {
+    "summary": "Full-text search of public records and entities (Chinese partial names, codes, document numbers)",
+    "parameters": [
+        _param("q", "query", "The query. Empty with a filter lists everything that matches the filter.", {"type": "string"}),
+        _param("kind", "query", "Record kind, or `entity`.", {"enum": ["license", "penalty", "commitment", "anomaly_listing",
+                                                                       "dishonesty_listing", "red_list", "entity"]}),
+        _param("department", "query", "Credit code of the source department.", {"type": "string"}),
+        _param("district", "query", "6-digit division code, e.g. 210504.", {"type": "string"}),
+        _param("year", "query", "Year of the decision.", {"type": "integer"}),
+        _param("category", "query", "Entity category (企业, 个体工商户, ...).", {"type": "string"}),
+        _param("sort", "query", "Order of hits.", {"enum": ["relevance", "newest"], "default": "relevance"}),
+        PAGE, PAGE_SIZE, AS_OF],
+    "responses": _ok("SearchResult", "A page of hits and facet counts over all matches")}})
+register("/api/v1/entities/{credit_code}", {"get": {
+    "summary": "An entity's credit profile (信用档案)",
+    "parameters": [
+        _param("credit_code", "path", "Unified social credit code, or registration number of an individual business.",
+               {"type": "string"}, required=True),
+        _param("tab", "query", "The section `page` applies to (others show their first page).",
+               {"enum": ["licenses", "penalties", "commitments", "anomaly", "dishonesty", "red"]}),
+        PAGE, PAGE_SIZE, AS_OF],
+    "responses": _ok("EntityProfile", "Registration data and one section per record kind")}})
+register("/api/v1/records/{id}", {"get": {
+    "summary": "One public record with its publicity window and version history",
+    "parameters": [_param("id", "path", "Record id.", {"type": "string", "format": "uuid"}, required=True), AS_OF],
+    "responses": {**_ok("RecordPage", "The current version and the history of corrections"),
+                  "410": {"description": "Withdrawn", "content": {"application/json": {"schema": _ref("Error")}}}}}})
+register("/api/v1/lists/{list}", {"get": {
+    "summary": "The red list, the serious-dishonesty list or the business-anomaly list, with history",
+    "parameters": [
+        _param("list", "path", "Which list.", {"enum": ["red", "dishonesty", "anomaly"]}, required=True),
+        _param("status", "query", "current: on the list; removed: removed or expired; all: history.",
+               {"enum": ["current", "removed", "all"], "default": "current"}),
+        _param("list_type", "query", "List type (红名单类型 / 名单类型).", {"type": "string"}),
+        _param("district", "query", "6-digit division code.", {"type": "string"}),
+        _param("year", "query", "Year of listing.", {"type": "integer"}),
+        _param("q", "query", "Part of the name, or the start of the credit code.", {"type": "string"}),
+        PAGE, PAGE_SIZE, AS_OF],
+    "responses": _ok("ListPage", "A page of list entries")}})
