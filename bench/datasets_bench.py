@@ -128,6 +128,12 @@ def peak_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (load on a shared machine inflates wall time, not this)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def download(url: str) -> tuple[float, int, dict]:
     began, size = time.perf_counter(), 0
     with httpx.stream("GET", url, timeout=600) as response:
@@ -178,7 +184,8 @@ def main() -> None:
             began = time.perf_counter()
             fill(home, args.rows)
             print(f"wrote {args.rows} rows in {time.perf_counter() - began:.1f} s", file=sys.stderr)
-        shutil.rmtree(home / "downloads", ignore_errors=True)  # measure the cold download
+        for derived in ("downloads", "search"):  # a cold download; no index left by an older build
+            shutil.rmtree(home / derived, ignore_errors=True)
         env = {**os.environ, "GONGSHI_HOME": str(home), "PYTHONPATH": str(ROOT)}
         port, peer_port = free_port(), free_port()
         server = start([sys.executable, "-m", "gongshi.cli", "serve", "--port", str(port)],
@@ -191,7 +198,10 @@ def main() -> None:
             dataset = by_name(DATASET)
             rid = resource_id(dataset, "csv")
             csv_url = f"{base}/dataset/{DATASET}/resource/{rid}/download/{DATASET}.csv"
+            httpx.get(f"{base}/api/3/action/package_show", params={"id": DATASET}, timeout=600)  # one-time indexes
+            cpu_before = cpu_seconds(server.pid)
             cold, size, headers = download(csv_url)
+            cold_cpu = cpu_seconds(server.pid) - cpu_before
             warm, _, _ = download(csv_url)
             memory = peak_mb(server.pid)
             values = [code for code, _ in AUTHORITIES] * (REQUESTS_PER_SIDE // len(AUTHORITIES))  # each value 10 times
@@ -207,6 +217,7 @@ def main() -> None:
         print(f"Machine: {machine()}; datasette {subprocess.run([str(datasette), '--version'], capture_output=True, text=True).stdout.strip()}\n")
         print("| measure | result | target |\n| --- | --- | --- |")
         print(f"| CSV download, cold (build + hash + send) | {cold:.1f} s, {size / 1e6:.0f} MB | < 15 s |")
+        print(f"| server CPU time for that download (user + system) | {cold_cpu:.1f} s | |")
         print(f"| CSV download, warm (built file) | {warm:.1f} s | |")
         print(f"| server peak memory (VmHWM) | {memory:.0f} MB | < 300 MB |")
         cold = len(AUTHORITIES)  # the first request of each filter value computes its exact total

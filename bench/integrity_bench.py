@@ -234,10 +234,10 @@ def main() -> None:
         run_postgres(args.pg_events, rows)
     rows.append(("peak RSS of the bench process", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"))
     table = "\n".join(["| measure | result |", "| --- | --- |", *(f"| {name} | {value} |" for name, value in rows)])
-    text = f"Machine: {describe()}\n\n{table}\n"
+    text = f"## Integrity (issue 6)\n\n`{' '.join(['python', *sys.argv])}`\n\nMachine: {describe()}\n\n{table}\n"
     print(text)
     OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(f"# Integrity benchmark\n\n`{' '.join(['python', *sys.argv])}`\n\n{text}", encoding="utf-8")
+    OUT.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -46,11 +46,19 @@ def version_clause(moment: Moment, alias: str = "r") -> tuple[str, list[Any]]:
             [moment.position, moment.position])
 
 
+def public_in_window_clause(moment: Moment, alias: str = "r") -> tuple[str, list[Any]]:
+    """Records public on the days of their publicity window (versions and status, not the day).
+
+    What a search index may hold: it applies the window itself, on the day it is asked about.
+    """
+    versions, params = version_clause(moment, alias)
+    return f"{versions} AND {alias}.status = 'active' AND {alias}.published = 1", params
+
+
 def public_clause(moment: Moment, alias: str = "r") -> tuple[str, list[Any]]:
     """Records the public may see at this moment (versions, status and publicity window)."""
-    versions, params = version_clause(moment, alias)
-    clause = (f"{versions} AND {alias}.status = 'active' AND {alias}.published = 1 "
-              f"AND {alias}.public_from <= ? AND ({alias}.public_until IS NULL OR {alias}.public_until > ?)")
+    clause, params = public_in_window_clause(moment, alias)
+    clause += f" AND {alias}.public_from <= ? AND ({alias}.public_until IS NULL OR {alias}.public_until > ?)"
     return clause, [*params, moment.today, moment.today]
 
 

@@ -2,8 +2,9 @@
 
 A batch's documents are built from the read models' rows current at the batch's last
 position (the rows are versioned, so this holds however far the read models have moved
-on), and committed to the index together with that position. Withdrawn and unpublished
-(and repaired) records are deleted from the index; publicity windows are applied by the index at query
+on), and committed to the index together with that position. What the index may hold is
+decided by projections/public.py (`public_in_window_clause`): withdrawn, repaired and
+unpublished records are deleted; publicity windows are applied by the index at query
 time, because time moves on without any new event. Entity documents exist only for
 entities registered in the city: others have a profile only while one of their records
 is public, which the index cannot decide.
@@ -20,7 +21,7 @@ import schemas
 from domain.codes import INDIVIDUAL_PLACEHOLDER, entity_category
 from domain.records import Entity, Record
 from projections.db import Database
-from projections.public import Moment, reflected_position, version_clause
+from projections.public import Moment, public_in_window_clause, reflected_position, version_clause
 from projections.runner import Event
 from search.engine import IndexBusyError, SearchDoc, SearchIndex
 
@@ -76,7 +77,7 @@ def record_doc(row: dict[str, Any], department_names: dict[str, str]) -> SearchD
     return SearchDoc(
         id=row["record_id"], doc_type="record", kind=kind, title=row["party_name"] or "",
         text=" ".join(filter(None, (title, prose, _text([removal.get("cause")])))),
-        public_from=row["public_from"] or decided or ALWAYS,
+        public_from=row["public_from"],
         public_until=_last_public_day(row["public_until"]),
         decision_date=decided, credit_code=row["credit_code"] or "",
         document_number=row["document_number"] or "", department=row["department"] or "",
@@ -161,8 +162,10 @@ class SearchProjection:
             reached = reflected_position(self.db, Moment(None, ALWAYS))
             if reached < position:
                 raise ReadModelsBehind(f"read models at {reached}, search index asked for {position}")
-            for row in self._rows("v_records r", "r.record_id", sorted(records), moment):
-                if row["status"] == "active" and row["published"]:
+            indexable, params = public_in_window_clause(moment)
+            for row in self._rows("v_records r", "r.record_id", sorted(records), moment,
+                                  f", CASE WHEN {indexable} THEN 1 ELSE 0 END AS indexable", params):
+                if row["indexable"] and row["public_from"]:  # NULL <= day is never true in public_clause
                     docs.append(record_doc(row, self.department_names))
                 else:
                     gone.append(row["record_id"])
@@ -171,10 +174,12 @@ class SearchProjection:
                     docs.append(entity_doc(row))
         return docs, gone
 
-    def _rows(self, table: str, key: str, ids: list[str], moment: Moment) -> Iterable[dict[str, Any]]:
-        """Rows of `table` ("name alias") current at the moment, by `key` ("alias.column")."""
+    def _rows(self, table: str, key: str, ids: list[str], moment: Moment, extra: str = "",
+              extra_params: Sequence[Any] = ()) -> Iterable[dict[str, Any]]:
+        """Rows of `table` ("name alias") current at the moment, by `key` ("alias.column"), plus `extra` columns."""
         versions, params = version_clause(moment, key.split(".")[0])
         for i in range(0, len(ids), _CHUNK):
             chunk = ids[i:i + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            yield from self.db.query(f"SELECT * FROM {table} WHERE {key} IN ({marks}) AND {versions}", [*chunk, *params])
+            yield from self.db.query(f"SELECT *{extra} FROM {table} WHERE {key} IN ({marks}) AND {versions}",
+                                     [*extra_params, *chunk, *params])

@@ -67,8 +67,9 @@ def history_search(db: Database, moment: Moment, q: str, filters: Mapping[str, s
     else:
         docs.sort(key=lambda d: (d.decision_date, d.id), reverse=True)
     shown = docs[paging.offset:paging.offset + paging.size]
-    hits = [Hit(d.id, d.doc_type, d.kind, d.title, marker.title(d.title), marker.snippet(d.text), 0.0,
-                d.decision_date, d.credit_code, d.entity_key) for d in shown]
+    hits = [Hit(id=d.id, doc_type=d.doc_type, kind=d.kind, title=d.title, title_html=marker.title(d.title),
+                snippet_html=marker.snippet(d.text), score=0.0, decision_date=d.decision_date,
+                credit_code=d.credit_code, entity_key=d.entity_key) for d in shown]
     return SearchResult(parsed.text, len(docs), hits,
                         {name: sorted(c.items(), key=lambda vn: (-vn[1], vn[0])) for name, c in facets.items()},
                         paging.page, paging.size, query_trimmed=parsed.trimmed,

@@ -28,7 +28,7 @@ def day_number(iso_date: str | None, default: int = FOREVER) -> int:
 @dataclass(frozen=True, slots=True)
 class IndexEntry:
     id: str
-    #: Exact-match fields (filters and facets).
+    #: The exact-match fields, search.engine.FILTER_FIELDS (filters and facets).
     keywords: dict[str, str]
     #: Bigram tokens of title, document number, department name and text (whitespace-separated).
     grams: str

@@ -16,6 +16,7 @@ raise.  The rules, in order:
 - Any other word (Han and digits, e.g. a document number) is one phrase: its runs must
   appear consecutively, with only punctuation between them.  Brackets of every kind count
   as 〔 or 〕 and must match: 〔2023〕45 finds 本市监罚[2023]45号, not the date 2023-10-45.
+  A bracket at either end of a word that pairs with nothing in it is dropped: (建材.
 - Text with no Han character or [0-9a-z] at all has no parts: the search returns nothing
   (an empty query, by contrast, lists every public document).
 """
@@ -100,8 +101,22 @@ def _han_parts(run: str) -> tuple[list[Part], list[Part]]:
     return [Part((w,)) for w in words], [Part((run,))]
 
 
+def _without_loose_brackets(word_runs: list[str]) -> list[str]:
+    """Drop brackets at either end that pair with nothing in the word ("(建材" -> 建材)."""
+    start, end = 0, len(word_runs)
+    while start < end and (
+        word_runs[start] == CLOSE or (word_runs[start] == OPEN and CLOSE not in word_runs[start + 1 : end])
+    ):
+        start += 1
+    while start < end and (
+        word_runs[end - 1] == OPEN or (word_runs[end - 1] == CLOSE and OPEN not in word_runs[start : end - 1])
+    ):
+        end -= 1
+    return word_runs[start:end]
+
+
 def _word_parts(word: str) -> tuple[list[Part], list[Part]]:
-    word_runs = runs(word)
+    word_runs = _without_loose_brackets(runs(word))
     if not any(is_han(r) or is_word(r) for r in word_runs):
         return [], []
     if len(word_runs) > 1 and any(not is_han(r) for r in word_runs):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import tantivy
@@ -17,12 +18,11 @@ from tantivy import FieldType, Occur, Query
 
 from search.analysis import CLOSE, OPEN, RUST_HAN_CLASS, SEPARATOR, char_tokens, covering_grams, initials_grams
 from search.documents import POSITION_ID, IndexEntry, entry, position_entry, stored_position
-from search.engine import FACET_FIELDS, IndexBusyError, SearchDoc, SearchError, SearchResult, Sort
+from search.engine import FACET_FIELDS, FILTER_FIELDS, IndexBusyError, SearchDoc, SearchError, SearchResult, Sort
 from search.query import Part
 from search.request import SearchRequest, request, result
 
 CHARS_TOKENIZER = "gongshi_chars"
-KEYWORD_FIELDS = ("doc_type", "kind", "department", "district", "year", "category", "entity_key")
 WRITER_HEAP_BYTES = 128_000_000
 #: One indexing thread: the machine is shared with the web and the other projections.
 WRITER_THREADS = 1
@@ -33,19 +33,22 @@ WHOLE_WORD_BOOST = 3.0
 #: at 1M documents that phrase costs a third of the query time.
 COMMON_TITLE_SHARE = 0.05
 COMMON_TITLE_MINIMUM = 1000
+#: A query whose rarest term is in more than this share of documents is "dense".
+DENSE_SHARE = 0.1
 FACET_SIZE = 10_000
+_FACET_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-facets")
 
 
 def _schema() -> tantivy.Schema:
     b = tantivy.SchemaBuilder()
     b.add_text_field("id", tokenizer_name="raw", index_option="basic")
-    for name in KEYWORD_FIELDS:
+    for name in FILTER_FIELDS:
         b.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=name in FACET_FIELDS)
     for name in ("grams", "title_grams", "initials"):
         b.add_text_field(name, tokenizer_name="whitespace")
     b.add_text_field("chars", tokenizer_name=CHARS_TOKENIZER)
     b.add_text_field("code_prefixes", tokenizer_name="whitespace", index_option="basic")
-    b.add_integer_field("public_from", indexed=True, fast=True)
+    b.add_integer_field("public_from", indexed=True)
     b.add_integer_field("public_until", indexed=True, fast=True)
     b.add_text_field("newest", tokenizer_name="raw", index_option="basic", fast=True)
     b.add_bytes_field("stored", stored=True)
@@ -175,6 +178,8 @@ class TantivyIndex:
             return result(req, 0, [], {})
         searcher = self._searcher()
         query = self._compile(req, searcher)
+        # tantivy releases the GIL, so facets are counted on another core while the page is found.
+        facets = _FACET_POOL.submit(self._facets, searcher, query, req.facets) if req.facets else None
         if req.sort == "newest":
             found = searcher.search(
                 query, limit=req.page_size, offset=req.offset, order_by_field="newest", order=tantivy.Order.Desc
@@ -183,7 +188,7 @@ class TantivyIndex:
         else:
             found = searcher.search(query, limit=req.page_size, offset=req.offset)
             rows = [(score, searcher.doc(address).get_first("stored")) for score, address in found.hits]
-        return result(req, found.count, rows, self._facets(searcher, query, req.facets))
+        return result(req, found.count, rows, facets.result() if facets else {})
 
     def _facets(self, searcher: tantivy.Searcher, query: Query, names: Sequence[str]) -> dict[str, dict[str, int]]:
         if not names:
@@ -196,7 +201,12 @@ class TantivyIndex:
 
     def _compile(self, req: SearchRequest, searcher: tantivy.Searcher) -> Query:
         s = self._schema
-        clauses: list[tuple[Occur, Query]] = [(Occur.Must, self._part(p)) for p in req.parsed.parts]
+        clauses: list[tuple[Occur, Query]] = []
+        most = searcher.num_docs
+        for p in req.parsed.parts:
+            query, matches = self._part(p, searcher)
+            clauses.append((Occur.Must, query))
+            most = min(most, matches)
         boosts = [(p, TITLE_BOOST) for p in req.parsed.parts if p.is_han_word]
         boosts += [(p, WHOLE_WORD_BOOST) for p in req.parsed.phrases]
         common = max(COMMON_TITLE_MINIMUM, searcher.num_docs * COMMON_TITLE_SHARE)
@@ -205,26 +215,45 @@ class TantivyIndex:
                 clauses.append((Occur.Should, Query.boost_query(_phrase(s, "title_grams", p.runs[0]), boost)))
         for name, values in req.filters.items():
             clauses.append((Occur.Must, Query.const_score_query(Query.term_set_query(s, name, list(values)), 0.0)))
-        for name, low, high in (("public_from", None, req.today), ("public_until", req.today, None)):
-            limit = Query.range_query(s, name, FieldType.Integer, lower_bound=low, upper_bound=high)
-            clauses.append((Occur.Must, Query.const_score_query(limit, 0.0)))
-        return Query.boolean_query(clauses)
+        return Query.boolean_query(clauses + self._public_on(req.today, dense=most > searcher.num_docs * DENSE_SHARE))
 
-    def _part(self, part: Part) -> Query:
+    def _public_on(self, today: int, *, dense: bool) -> list[tuple[Occur, Query]]:
+        """Clauses for public_from <= today <= public_until, chosen by measurement (1M documents).
+
+        Documents not yet public are few, so they are excluded through the inverted index.
+        public_until is checked on the fast field when the text matches few documents, and
+        read as one set from the inverted index when most documents are candidates (an
+        all-documents query: 22 -> 8 ms; 有限公司: 37 -> 26 ms CPU).
+        """
         s = self._schema
+        not_yet = Query.range_query(
+            s, "public_from", FieldType.Integer, lower_bound=today, include_lower=False, use_inverted_index=True
+        )
+        still = Query.range_query(s, "public_until", FieldType.Integer, lower_bound=today, use_inverted_index=dense)
+        return [(Occur.MustNot, not_yet), (Occur.Must, Query.const_score_query(still, 0.0))]
+
+    def _part(self, part: Part, searcher: tantivy.Searcher) -> tuple[Query, int]:
+        """The query for a part, and at most how many documents it matches (its rarest term)."""
+        s = self._schema
+        df = searcher.doc_freq
         if part.is_char:
-            return Query.term_query(s, "chars", part.runs[0])
+            return Query.term_query(s, "chars", part.runs[0]), df("chars", part.runs[0])
         if part.is_han_word:
-            return _phrase(s, "grams", part.runs[0])
+            run = part.runs[0]
+            return _phrase(s, "grams", run), min(df("grams", g) for _, g in covering_grams(run))
         if part.is_word:
             word = part.runs[0]
-            options = [Query.term_query(s, "grams", word)]
+            options = [(Query.term_query(s, "grams", word), df("grams", word))]
             if part.code_prefix:
-                options.append(Query.term_query(s, "code_prefixes", word))
+                options.append((Query.term_query(s, "code_prefixes", word), df("code_prefixes", word)))
             if part.initials:
-                options.append(_consecutive(s, "initials", initials_grams(word)))
-            return options[0] if len(options) == 1 else Query.boolean_query([(Occur.Should, o) for o in options])
-        return _consecutive(s, "chars", [t for run in part.runs for t in char_tokens(run)])
+                grams = initials_grams(word)
+                options.append((_consecutive(s, "initials", grams), min(df("initials", g) for g in grams)))
+            if len(options) == 1:
+                return options[0]
+            return Query.boolean_query([(Occur.Should, q) for q, _ in options]), sum(n for _, n in options)
+        tokens = [t for run in part.runs for t in char_tokens(run)]
+        return _consecutive(s, "chars", tokens), min(df("chars", t) for t in tokens)
 
 
 def _phrase(schema: tantivy.Schema, field: str, han_run: str) -> Query:

@@ -28,7 +28,7 @@ from whoosh.searching import Searcher
 
 from search.analysis import initials_grams, joined_han_runs, phrase_tokens
 from search.documents import POSITION_ID, IndexEntry, entry, position_entry, stored_position
-from search.engine import FACET_FIELDS, IndexBusyError, SearchDoc, SearchResult, Sort
+from search.engine import FACET_FIELDS, FILTER_FIELDS, IndexBusyError, SearchDoc, SearchResult, Sort
 from search.query import Part
 from search.request import SearchRequest, request, result
 
@@ -41,8 +41,7 @@ ALLOWED_CACHE_SIZE = 64
 
 def _schema() -> fields.Schema:
     tokens = SpaceSeparatedTokenizer()
-    keywords = {name: fields.ID(sortable=name in FACET_FIELDS) for name in
-                ("doc_type", "kind", "department", "district", "year", "category", "entity_key")}
+    keywords = {name: fields.ID(sortable=name in FACET_FIELDS) for name in FILTER_FIELDS}
     return fields.Schema(
         id=fields.ID(unique=True),
         grams=fields.TEXT(analyzer=tokens),

@@ -122,6 +122,7 @@ def test_pinyin_initials_find_the_company(index):
 def test_quoted_phrase_is_not_split(index):
     assert found(index, '"明山区建材"') == set()
     assert found(index, "“恒达建材”") == {"r1", "e1"}
+    assert found(index, '"恒达 建材"') == {"r1", "e1"}
 
 
 # Publicity

@@ -70,8 +70,9 @@ def package_list(ctx: Context, data: dict[str, Any]) -> list[str]:
 
 def current_package_list_with_resources(ctx: Context, data: dict[str, Any]) -> list[dict[str, Any]]:
     packages = sorted(all_packages(ctx), key=lambda p: (p["metadata_modified"], p["id"]), reverse=True)
-    offset = as_int(data.get("offset") or data.get("page"), "offset", 0, minimum=0)
     limit = as_int(data.get("limit"), "limit", 10, minimum=0)
+    page = as_int(data.get("page"), "page", None, minimum=1)
+    offset = (page - 1) * limit if page else as_int(data.get("offset"), "offset", 0, minimum=0)
     return packages[offset:offset + limit]
 
 

@@ -58,7 +58,9 @@ def _ref(name: str) -> dict[str, str]:
 
 
 AS_OF = _param("as_of", "query", "A log position (integer), or an ISO 8601 date or date-time (China time when no "
-               "zone is given; a date means the end of that day). The answer shows the view as it was then.",
+               "zone is given; a date means the end of that day). The answer shows the view as it was then: the log "
+               "up to that position, with the publicity rules applied on that day (for a position, the day it was "
+               "recorded).",
                {"type": "string", "examples": ["1200", "2026-11-24", "2026-11-24T10:00:00+08:00"]})
 PAGE = _param("page", "query", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1})
 PAGE_SIZE = _param("page_size", "query", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20})
