@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 #: Public fields that are not prose: identifiers, dates, amounts and codes are indexed elsewhere or not at all.
 _NOT_TEXT = {"party_name", "credit_code", "document_number", "authority_code", "source_unit_code",
              "listing_authority_code", "party_type", "state", "procedure", "removal"}
+#: Fields about the party rather than the decision.
+_PARTY = {"legal_representative", "registration_number"}
 #: An entity document is public from the start of time.
 ALWAYS = "0001-01-01"
 _CHUNK = 500
@@ -71,8 +73,10 @@ def record_doc(row: dict[str, Any], department_names: dict[str, str]) -> SearchD
     kind = row["kind"]
     decided = row["decision_date"] or ""
     title = schemas.kind_schema(kind).get("title", "")
-    prose = _text(data.get(k) for k in schemas.kind_schema(kind)["properties"]
-                  if k not in _NOT_TEXT and not k.endswith(("date", "_from", "_to")))
+    names = [k for k in schemas.kind_schema(kind)["properties"]
+             if k not in _NOT_TEXT and not k.endswith(("date", "_from", "_to"))]
+    names.sort(key=lambda k: k in _PARTY)  # the decision's own text first: snippets start with it
+    prose = _text(data.get(k) for k in names)
     removal = data.get("removal") or {}
     return SearchDoc(
         id=row["record_id"], doc_type="record", kind=kind, title=row["party_name"] or "",

@@ -23,7 +23,7 @@ DocType = Literal["record", "entity"]
 Sort = Literal["relevance", "newest"]
 
 #: Fields a query may filter on (exact match, no effect on scores).
-FILTER_FIELDS = ("kind", "department", "district", "year", "category", "doc_type", "entity_key")
+FILTER_FIELDS = ("doc_type", "kind", "department", "district", "year", "category", "entity_key")
 #: Fields facets may be asked for.
 FACET_FIELDS = ("kind", "department", "district", "year", "category")
 MAX_PAGE_SIZE = 1000
