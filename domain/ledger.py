@@ -21,6 +21,15 @@ from domain.publicity import penalty_window
 from domain.records import REMOVAL_OF, Entity, Record, digest, entity_id, record_id
 from domain.validation import FieldError, ValidationFailed, Validator
 
+# Every module defining events with explicit topics must be imported before the log is
+# decoded; importing them here means any Ledger can read any event it ever stored.
+import domain.audit  # noqa: E402,F401,I001
+import domain.cases  # noqa: E402,F401
+import domain.checks  # noqa: E402,F401
+import domain.inspections  # noqa: E402,F401
+import domain.objections  # noqa: E402,F401
+import domain.repair  # noqa: E402,F401
+
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 
 

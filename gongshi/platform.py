@@ -6,9 +6,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import domain.audit  # noqa: F401 - registers the privileged-read events' topics for decoding
-import domain.checks  # noqa: F401 - registers the credit-check events' topics for decoding
-import domain.inspections  # noqa: F401 - registers the inspection-draw events' topics for decoding
 from domain.ledger import Ledger
 from gongshi.config import Settings
 from gongshi.store import bulk_existing_ids

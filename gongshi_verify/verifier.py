@@ -12,6 +12,7 @@ import binascii
 import datetime
 import hashlib
 import json
+import os
 import re
 import sys
 import urllib.error
@@ -148,13 +149,14 @@ def verify_head(public_key_pem: str | bytes, head: Any) -> bool:
 class Instance:
     """The audited instance's log API over HTTP."""
 
-    def __init__(self, url: str, timeout: float = 60.0) -> None:
+    def __init__(self, url: str, timeout: float = 60.0, token: str | None = None) -> None:
         self.base, self.timeout = url.rstrip("/"), timeout
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def get(self, path: str, **params: int) -> bytes:
         url = self.base + path + ("?" + urllib.parse.urlencode(params) if params else "")
         try:
-            with urllib.request.urlopen(url, timeout=self.timeout) as response:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=self.headers), timeout=self.timeout) as response:
                 return response.read()
         except (urllib.error.URLError, OSError) as error:
             raise VerificationError(f"could not fetch {url}: {error}") from error
@@ -264,7 +266,7 @@ def _read(path: str, what: str) -> bytes:
 
 
 def run(args: argparse.Namespace) -> None:
-    instance = Instance(args.url, args.timeout)
+    instance = Instance(args.url, args.timeout, args.token)
     pinned = _read(args.key_file, "pinned key") if args.key_file else None
     pem, head = check_current_head(instance, pinned)
     print(f"ok  current head: {_describe(head)}")
@@ -296,6 +298,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--entry", type=int, action="append", help="check leaf N (0-based) is in the tree; repeatable")
     parser.add_argument("--full", action="store_true", help="download every entry and recompute the root")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per HTTP request (default 60)")
+    parser.add_argument("--token", default=os.environ.get("GONGSHI_TOKEN"),
+                        help="an auditor token (or env GONGSHI_TOKEN): entries carry private fields, so an "
+                             "instance serves them to auditors only unless it publishes them")
     args = parser.parse_args(argv)
     try:
         run(args)

@@ -183,3 +183,15 @@ def test_independent_verifier_cli_against_a_live_server(platform, public_entries
                              "--key-file", str(tmp_path / "pinned.pem"))
     assert later.returncode == 0, later.stdout + later.stderr
     assert "extends the kept head: 150 entries" in later.stdout and "all 259 entries" in later.stdout
+
+
+def test_independent_verifier_reads_auditor_only_entries_with_a_token(platform, tmp_path):
+    clock = use_clock(platform)
+    fill(platform, 30, clock)
+    auditor = platform.tokens.create(department=None, role="auditor")
+    with live_server(create_app(platform)) as url:
+        anonymous = run_verifier(url, "--full")
+        with_token = run_verifier(url, "--full", "--token", auditor)
+    assert anonymous.returncode == 1 and "401" in anonymous.stdout + anonymous.stderr
+    assert with_token.returncode == 0, with_token.stdout + with_token.stderr
+    assert "all 30 entries hash to the signed root" in with_token.stdout
