@@ -27,6 +27,9 @@ FILTER_FIELDS = ("doc_type", "kind", "department", "district", "year", "category
 #: Fields facets may be asked for.
 FACET_FIELDS = ("kind", "department", "district", "year", "category")
 MAX_PAGE_SIZE = 1000
+#: Hits beyond this many are not listed (the total still counts them): deeper pages cost
+#: memory in proportion (tantivy aborts the process when it cannot allocate them).
+MAX_RESULT_WINDOW = 20_000
 #: Part of the index directory name: bump it when analysis or the index layout changes, and
 #: the projection rebuilds a fresh index from the log instead of misreading an old one.
 LAYOUT_VERSION = 1
@@ -41,7 +44,7 @@ class IndexBusyError(SearchError):
 
 
 class InvalidSearchError(SearchError, ValueError):
-    """A filter, facet, sort or date the interface does not know (never the query text)."""
+    """A filter, facet, sort, date or page the interface cannot take (never the query text)."""
 
 
 class UnknownEngineError(SearchError):
@@ -50,7 +53,10 @@ class UnknownEngineError(SearchError):
 
 @dataclass(frozen=True, slots=True)
 class SearchDoc:
-    """One searchable document: a disclosure record or an entity profile."""
+    """One searchable document: a disclosure record or an entity profile.
+
+    Dates are ISO strings; public_until is the last public day (None: forever).
+    """
 
     id: str
     doc_type: DocType
@@ -92,9 +98,10 @@ class SearchResult:
 
     `facets` maps each requested field to (value, count) pairs, most frequent first.
     `notes` holds machine-readable remarks: "query_trimmed" (the text was cut to
-    search.query.MAX_QUERY_CHARS; `query` is what was searched) and
+    search.query.MAX_QUERY_CHARS; `query` is what was searched),
     "no_searchable_characters" (the text had no Han character or letter or digit, so
-    nothing matches).
+    nothing matches) and "beyond_result_window" (the page lies past MAX_RESULT_WINDOW
+    hits, so it lists none; narrow the query with filters instead).
     """
 
     query: str
@@ -151,7 +158,8 @@ class SearchIndex(Protocol):
         public_until (None: forever).  `filters` maps FILTER_FIELDS to accepted values:
         any value of a field, every field; they never change scores.  `facets` (of
         FACET_FIELDS) count all matches.  "newest" orders by decision date, then id, both
-        descending.  `page` starts at 1; `page_size` is clamped to 1..MAX_PAGE_SIZE.
+        descending.  `page` starts at 1; `page_size` is clamped to 1..MAX_PAGE_SIZE; pages
+        past MAX_RESULT_WINDOW hits are empty.
         Unknown filter or facet fields, sorts or a malformed `today` raise InvalidSearchError.
         """
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from search.documents import day_number
 from search.engine import (
-    FACET_FIELDS, FILTER_FIELDS, MAX_PAGE_SIZE, Hit, InvalidSearchError, SearchResult, Sort,
+    FACET_FIELDS, FILTER_FIELDS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Hit, InvalidSearchError, SearchResult, Sort,
 )
 from search.highlight import Highlighter
 from search.query import ParsedQuery, parse
@@ -26,6 +26,11 @@ class SearchRequest:
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.page_size
+
+    @property
+    def lists_hits(self) -> bool:
+        """The page lies within MAX_RESULT_WINDOW hits."""
+        return self.offset + self.page_size <= MAX_RESULT_WINDOW
 
     @property
     def matches_nothing(self) -> bool:
@@ -55,6 +60,10 @@ def request(
         raise InvalidSearchError(f"cannot filter or facet on {', '.join(unknown)}")
     if sort not in ("relevance", "newest"):
         raise InvalidSearchError(f"sort must be relevance or newest, got {sort!r}")
+    try:
+        page, page_size = int(page), int(page_size)
+    except (TypeError, ValueError):
+        raise InvalidSearchError(f"page and page_size must be integers, got {page!r}, {page_size!r}") from None
     parsed = parse(q or "")
     chosen = {
         name: tuple(str(v) for v in ([values] if isinstance(values, str) else values))
@@ -66,8 +75,8 @@ def request(
         filters={name: values for name, values in chosen.items() if values},
         facets=tuple(dict.fromkeys(facets)),
         sort="newest" if parsed.is_browse else sort,  # type: ignore[arg-type]
-        page=max(1, int(page)),
-        page_size=min(MAX_PAGE_SIZE, max(1, int(page_size))),
+        page=max(1, page),
+        page_size=min(MAX_PAGE_SIZE, max(1, page_size)),
     )
 
 
@@ -95,6 +104,8 @@ def result(
         notes.append("query_trimmed")
     if req.matches_nothing:
         notes.append("no_searchable_characters")
+    if not req.lists_hits:
+        notes.append("beyond_result_window")
     return SearchResult(
         query=req.parsed.text,
         total=total,

@@ -180,7 +180,10 @@ class TantivyIndex:
         query = self._compile(req, searcher)
         # tantivy releases the GIL, so facets are counted on another core while the page is found.
         facets = _FACET_POOL.submit(self._facets, searcher, query, req.facets) if req.facets else None
-        if req.sort == "newest":
+        if not req.lists_hits:
+            found = searcher.search(query, limit=1)
+            rows = []
+        elif req.sort == "newest":
             found = searcher.search(
                 query, limit=req.page_size, offset=req.offset, order_by_field="newest", order=tantivy.Order.Desc
             )

@@ -184,7 +184,9 @@ class WhooshIndex:
         # whoosh's own counting after a scored search would run the query again.
         matched = allowed if req.parsed.is_browse else [d for d in searcher.docs_for_query(query) if d in allowed]
         end = req.offset + req.page_size
-        if req.sort == "newest":
+        if not req.lists_hits:
+            scored = []
+        elif req.sort == "newest":
             newest = self._column(searcher, "newest")
             page_docs = heapq.nlargest(end, matched, key=newest.__getitem__)[req.offset :]
             scored = [(0.0, d) for d in page_docs]

@@ -326,6 +326,14 @@ def test_newest_first_pages_are_stable_with_id_breaking_ties(tmp_path, engine):
     assert [p.total for p in pages] == [25, 25, 25]
 
 
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_page_far_beyond_the_result_window_is_empty_not_a_crash(index, sort):
+    result = index.search("恒达", today=TODAY, sort=sort, page=10**7, page_size=1000, facets=["kind"])
+    assert result.hits == [] and result.total == 2
+    assert result.notes == ["beyond_result_window"]
+    assert result.facets["kind"] == [("entity", 1), ("penalty", 1)]
+
+
 def test_empty_query_lists_every_public_document_newest_first(index):
     result = index.search("   ", today=TODAY)
     assert ids(result) == ["r3", "r2", "r1", "e1"]
