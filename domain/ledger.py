@@ -67,6 +67,80 @@ class _Checked:
     fields: dict[str, Any]
     department: str
     target: UUID
+    digest: str = ""  # of the normalised fields; computed with the check, off the storing path
+    window: dict[str, Any] | None = None
+
+
+class Checker:
+    """Validates submission items without touching the store (so it can run in another process)."""
+
+    def __init__(self, validator: Validator):
+        self.validator = validator
+        self.catalog = validator.catalog
+        self.rules = schemas.publicity_rules()
+
+    def window(self, kind: str, fields: dict[str, Any], department: str) -> dict[str, Any] | None:
+        """A penalty's publicity window under the rule set in force on its decision date."""
+        if kind != "penalty":
+            return None
+        dept = self.catalog.department(department)
+        return penalty_window(self.rules, fields, dept.key if dept else None).as_dict()
+
+    def check_all(self, items: Sequence[Any], department: str | None, default_kind: str | None) -> list[_Checked | ItemResult]:
+        return [self.check(i, item, department, default_kind) for i, item in enumerate(items)]
+
+    def check(self, index: int, item: Any, department: str | None, default_kind: str | None) -> _Checked | ItemResult:
+        """Validate one item without touching the store; name the aggregate it acts on."""
+        kind = item.get("kind") if isinstance(item, dict) else None
+        try:
+            kind, action, reason, raw = self.validator.envelope(item, default_kind)
+            dept = self._department(raw, department, action)
+            if action == "withdraw":
+                key, errors = self.validator.coerce(kind, raw)
+                errors += [FieldError(k, "required", f"撤回必须指明{self.validator.title(kind, k)}", f"{k} is required to withdraw")
+                           for k in ("authority_code", "document_number") if k not in key]
+                if errors:
+                    raise ValidationFailed(errors)
+                target = record_id(kind, str(key["authority_code"]).upper(), key["document_number"])
+                return _Checked(index, kind, action, reason, key, dept, target)
+            fields = self.validator.validate(kind, raw, dept)
+            fields.setdefault("source_unit_code", dept)
+            if kind == "entity":
+                target = entity_id(fields["credit_code"])
+            elif kind in REMOVAL_OF:
+                authority = fields.get("listing_authority_code") or fields["authority_code"]
+                target = record_id(REMOVAL_OF[kind], authority, fields["listing_document_number"])
+            else:
+                target = record_id(kind, fields["authority_code"], fields["document_number"])
+            return _Checked(index, kind, action, reason, fields, dept, target, digest(fields),
+                            self.window(kind, fields, dept))
+        except ValidationFailed as failed:
+            return ItemResult(index, REJECTED, kind if isinstance(kind, str) else None, errors=failed.errors)
+
+    def _department(self, raw: dict[str, Any], department: str | None, action: str) -> str:
+        """The submitting department: the caller's, else the record's own source unit."""
+        own = raw.get("source_unit_code") or raw.get("CF_SJLYDM") or raw.get("XK_LYDWDM")
+        own = str(own).strip().upper() if own else None
+        if department and own and own != department:
+            raise ValidationFailed([FieldError(
+                "source_unit_code", "department_mismatch",
+                f"记录的数据来源单位（{own}）与提交部门（{department}）不一致",
+                f"the record's source unit {own} is not the submitting department {department}",
+            )])
+        found = department or own or (str(raw.get("authority_code", "")).strip().upper() if action == "withdraw" else None)
+        if not found:
+            raise ValidationFailed([FieldError(
+                "source_unit_code", "required",
+                "缺少数据来源单位统一社会信用代码（source_unit_code / CF_SJLYDM / XK_LYDWDM），或在导入时指定 --department",
+                "source_unit_code (CF_SJLYDM / XK_LYDWDM) is missing; give it in the record or pass --department",
+            )])
+        return found
+
+
+def make_checker(today: dt.date | None = None) -> Checker:
+    """A checker over the schemas, catalog and rules in `schemas/`."""
+    catalog = Catalog(schemas.catalog())
+    return Checker(Validator({k: schemas.kind_schema(k) for k in schemas.KINDS}, catalog, today))
 
 
 @dataclass
@@ -87,7 +161,8 @@ class Ledger(Application):
         super().__init__(env)
         self.catalog = Catalog(schemas.catalog())
         self.rules = schemas.publicity_rules()
-        self.validator = Validator({k: schemas.kind_schema(k) for k in schemas.KINDS}, self.catalog, today)
+        self.checker = make_checker(today)
+        self.validator = self.checker.validator
 
     # -- commands -----------------------------------------------------------------------------
     def submit(
@@ -106,7 +181,11 @@ class Ledger(Application):
         A concurrent writer creating the same record makes the save fail as a whole; the
         command is then re-run from the start (the failed save consumed its events).
         """
-        checked = [self._check(i, item, department, default_kind) for i, item in enumerate(items)]
+        return self.store(self.checker.check_all(items, department, default_kind), submitter=submitter,
+                          attempts=attempts)
+
+    def store(self, checked: Sequence[_Checked | ItemResult], *, submitter: str, attempts: int = 3) -> BatchResult:
+        """Store items already checked by a `Checker` (possibly in another process): one transaction."""
         for attempt in range(attempts):
             targets = {c.target for c in checked if isinstance(c, _Checked)}
             touched: dict[UUID, Any] = {agg.id: agg for agg in self._load_many(targets)}
@@ -135,33 +214,6 @@ class Ledger(Application):
     def _load_many(self, ids: set[UUID]) -> list[Any]:
         return [self.repository.get(i) for i in self.existing_ids(ids)]
 
-    def _check(self, index: int, item: Any, department: str | None, default_kind: str | None) -> _Checked | ItemResult:
-        """Validate one item without touching the store; name the aggregate it acts on."""
-        kind = item.get("kind") if isinstance(item, dict) else None
-        try:
-            kind, action, reason, raw = self.validator.envelope(item, default_kind)
-            dept = self._department(raw, department, action)
-            if action == "withdraw":
-                key, errors = self.validator.coerce(kind, raw)
-                errors += [FieldError(k, "required", f"撤回必须指明{self.validator.title(kind, k)}", f"{k} is required to withdraw")
-                           for k in ("authority_code", "document_number") if k not in key]
-                if errors:
-                    raise ValidationFailed(errors)
-                target = record_id(kind, str(key["authority_code"]).upper(), key["document_number"])
-                return _Checked(index, kind, action, reason, key, dept, target)
-            fields = self.validator.validate(kind, raw, dept)
-            fields.setdefault("source_unit_code", dept)
-            if kind == "entity":
-                target = entity_id(fields["credit_code"])
-            elif kind in REMOVAL_OF:
-                authority = fields.get("listing_authority_code") or fields["authority_code"]
-                target = record_id(REMOVAL_OF[kind], authority, fields["listing_document_number"])
-            else:
-                target = record_id(kind, fields["authority_code"], fields["document_number"])
-            return _Checked(index, kind, action, reason, fields, dept, target)
-        except ValidationFailed as failed:
-            return ItemResult(index, REJECTED, kind if isinstance(kind, str) else None, errors=failed.errors)
-
     def _apply(self, c: _Checked, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
         try:
             if c.action == "withdraw":
@@ -174,25 +226,6 @@ class Ledger(Application):
         except ValidationFailed as failed:
             return ItemResult(c.index, REJECTED, c.kind, errors=failed.errors)
 
-    def _department(self, raw: dict[str, Any], department: str | None, action: str) -> str:
-        """The submitting department: the caller's, else the record's own source unit."""
-        own = raw.get("source_unit_code") or raw.get("CF_SJLYDM") or raw.get("XK_LYDWDM")
-        own = str(own).strip().upper() if own else None
-        if department and own and own != department:
-            raise ValidationFailed([FieldError(
-                "source_unit_code", "department_mismatch",
-                f"记录的数据来源单位（{own}）与提交部门（{department}）不一致",
-                f"the record's source unit {own} is not the submitting department {department}",
-            )])
-        found = department or own or (str(raw.get("authority_code", "")).strip().upper() if action == "withdraw" else None)
-        if not found:
-            raise ValidationFailed([FieldError(
-                "source_unit_code", "required",
-                "缺少数据来源单位统一社会信用代码（source_unit_code / CF_SJLYDM / XK_LYDWDM），或在导入时指定 --department",
-                "source_unit_code (CF_SJLYDM / XK_LYDWDM) is missing; give it in the record or pass --department",
-            )])
-        return found
-
     @staticmethod
     def _outcome(index, kind, aggregate, changed: bool) -> ItemResult:
         if not changed:
@@ -201,15 +234,11 @@ class Ledger(Application):
         return ItemResult(index, ACCEPTED, kind, str(aggregate.id), _event=(last.originator_id, last.originator_version))
 
     def window(self, kind: str, fields: dict[str, Any], department: str) -> dict[str, Any] | None:
-        if kind != "penalty":
-            return None
-        dept = self.catalog.department(department)
-        return penalty_window(self.rules, fields, dept.key if dept else None).as_dict()
+        return self.checker.window(kind, fields, department)
 
     def _record_decision(self, c: _Checked, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
         record: Record | None = touched.get(c.target)
-        fields_digest = digest(c.fields)
-        window = self.window(c.kind, c.fields, c.department)
+        fields_digest, window = c.digest, c.window
         if c.action == "correct":
             if record is None:
                 raise RecordNotFoundError(
@@ -250,12 +279,12 @@ class Ledger(Application):
             raise RecordNotFoundError(
                 "credit_code", "mismatch", "移出决定的统一社会信用代码与列入决定不一致",
                 "the removal's credit code differs from the listing's")
-        changed = listing.remove_from_list(c.fields, c.department, submitter, digest(c.fields))
+        changed = listing.remove_from_list(c.fields, c.department, submitter, c.digest)
         return self._outcome(c.index, c.kind, listing, changed)
 
     def _register(self, c: _Checked, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
         entity: Entity | None = touched.get(c.target)
-        fields_digest = digest(c.fields)
+        fields_digest = c.digest
         if entity is None:
             entity = Entity._create(Entity.Registered, id=c.target, fields=c.fields, department=c.department,
                                     submitter=submitter, digest=fields_digest)

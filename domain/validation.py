@@ -108,6 +108,11 @@ class Validator:
             for k, s in schemas_by_kind.items()
         }
 
+    @property
+    def today_override(self) -> dt.date | None:
+        """The fixed 'today' this validator was built with (tests), or None for the real date."""
+        return self._today
+
     def today(self) -> dt.date:
         return self._today or dt.date.today()
 

@@ -120,3 +120,17 @@ def test_every_cli_command_has_help(tmp_path):
                  ["catalog", "--help"], ["replay", "--help"], ["serve", "--help"]):
         result = run_cli(*args, home=tmp_path)
         assert result.returncode == 0 and "Usage:" in result.stdout, args
+
+
+def test_parallel_checking_stores_the_same_as_in_process(sqlite_platform, tmp_path):
+    items = [penalty(n) for n in range(1, 2201)] + [penalty(9999, decision_date="2099-01-01")]
+    path = write_jsonl(tmp_path / "p.jsonl", items)
+    with path.open("a", encoding="utf-8") as f:
+        f.write("{broken\n")
+    summary = import_file(sqlite_platform, path, parallel=True)
+    assert (summary.accepted, summary.rejected, summary.position) == (2200, 2, 2200)
+    rejects = [json.loads(line) for line in summary.rejects_path.read_text(encoding="utf-8").splitlines()]
+    assert [r["line"] for r in rejects] == [2201, 2202]
+    assert rejects[0]["errors"][0]["code"] == "future_date"
+    again = import_file(sqlite_platform, path, parallel=True)
+    assert (again.accepted, again.duplicates) == (0, 2200)
