@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
@@ -32,6 +32,19 @@ _PREFIX = {REPAIR: "XF", OBJECTION: "YY"}  # 修复, 异议
 
 
 # -- configuration ------------------------------------------------------------------------------
+class CaseStep(Aggregate.Event):
+    """One decision on a repair or objection case: who, on which day, why."""
+
+    status: ClassVar[str] = ""
+    reason: str
+    on: str
+    submitter: str
+
+    def apply(self, case: Any) -> None:
+        case.status = self.status
+        case.steps = [*case.steps, {"status": self.status, "on": self.on, "reason": self.reason, "by": self.submitter}]
+
+
 @cache
 def case_limits() -> dict[str, Any]:
     """schemas/case_limits.json: time limits with effective dates, upload and account policy."""

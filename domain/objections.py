@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.cases import (
     OBJECTION,
+    CaseStep,
     Actor,
     CaseInputError,
     NotEligibleError,
@@ -52,17 +53,6 @@ OUTCOMES = {CORRECTED: "更正（发布新版本）", MAINTAINED: "维持原信�
             SUPPLEMENTED: "补充信息（发布新版本）"}
 #: Fields a correction may not change: they are the record's identity (a wrong party is a withdrawal).
 IDENTITY_FIELDS = ("kind", "authority_code", "document_number", "credit_code", "source_unit_code")
-
-
-class _Step(Aggregate.Event):
-    status: ClassVar[str] = ""
-    reason: str
-    on: str
-    submitter: str
-
-    def apply(self, case: ObjectionCase) -> None:
-        case.status = self.status
-        case.steps = [*case.steps, {"status": self.status, "on": self.on, "reason": self.reason, "by": self.submitter}]
 
 
 class ObjectionCase(Aggregate):
@@ -107,19 +97,19 @@ class ObjectionCase(Aggregate):
         self.outcome: str | None = None
         self.steps = [{"status": SUBMITTED, "on": on, "reason": statement, "by": submitter}]
 
-    class Accepted(_Step):
+    class Accepted(CaseStep):
         TOPIC = "gongshi:ObjectionCase.Accepted"
         status = ACCEPTED
 
-    class NotAccepted(_Step):
+    class NotAccepted(CaseStep):
         TOPIC = "gongshi:ObjectionCase.NotAccepted"
         status = NOT_ACCEPTED
 
-    class MaterialRequested(_Step):
+    class MaterialRequested(CaseStep):
         TOPIC = "gongshi:ObjectionCase.MaterialRequested"
         status = NEEDS_MATERIAL
 
-    class MaterialSupplied(_Step):
+    class MaterialSupplied(CaseStep):
         """The firm supplied what was asked for: the acceptance clock starts again."""
 
         TOPIC = "gongshi:ObjectionCase.MaterialSupplied"
@@ -130,7 +120,7 @@ class ObjectionCase(Aggregate):
             super().apply(case)
             case.materials = [*case.materials, *self.materials]
 
-    class Resolved(_Step):
+    class Resolved(CaseStep):
         TOPIC = "gongshi:ObjectionCase.Resolved"
         status = RESOLVED
         outcome: str
@@ -139,7 +129,7 @@ class ObjectionCase(Aggregate):
             super().apply(case)
             case.outcome = self.outcome
 
-    class Withdrawn(_Step):
+    class Withdrawn(CaseStep):
         TOPIC = "gongshi:ObjectionCase.Withdrawn"
         status = WITHDRAWN_BY_APPLICANT
 
@@ -209,7 +199,7 @@ def raise_objection(ledger: Any, actor: Actor, record_id: str, grounds: list[str
 
 
 #: step -> (event, statuses it may follow, reason required, who acts, Chinese verb, English verb)
-STEPS: dict[str, tuple[type[_Step], tuple[str, ...], bool, str, str, str]] = {
+STEPS: dict[str, tuple[type[CaseStep], tuple[str, ...], bool, str, str, str]] = {
     "accept": (ObjectionCase.Accepted, (SUBMITTED,), False, "reviewer", "受理", "accepted"),
     "refuse": (ObjectionCase.NotAccepted, (SUBMITTED,), True, "reviewer", "不予受理", "refused"),
     "request_material": (ObjectionCase.MaterialRequested, (SUBMITTED,), True, "reviewer", "要求补充材料",

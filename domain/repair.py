@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.cases import (
     REPAIR,
+    CaseStep,
     Actor,
     CaseInputError,
     NotEligibleError,
@@ -45,19 +46,6 @@ STATUS_LABELS = {
 }
 OPEN_STATUSES = (SUBMITTED, ACCEPTED)
 MATERIAL_ROLES = {"proof": "履行义务证明（缴款凭证、整改证明等）", "commitment": "信用修复承诺书"}
-
-
-class _Step(Aggregate.Event):
-    """One decision on a case: who, on which day, why."""
-
-    status: ClassVar[str] = ""
-    reason: str
-    on: str
-    submitter: str
-
-    def apply(self, case: RepairCase) -> None:
-        case.status = self.status
-        case.steps = [*case.steps, {"status": self.status, "on": self.on, "reason": self.reason, "by": self.submitter}]
 
 
 class RepairCase(Aggregate):
@@ -99,29 +87,29 @@ class RepairCase(Aggregate):
         self.status = SUBMITTED
         self.steps = [{"status": SUBMITTED, "on": on, "reason": statement, "by": submitter}]
 
-    class Accepted(_Step):
+    class Accepted(CaseStep):
         TOPIC = "gongshi:RepairCase.Accepted"
         status = ACCEPTED
 
-    class Refused(_Step):
+    class Refused(CaseStep):
         TOPIC = "gongshi:RepairCase.Refused"
         status = REFUSED
 
-    class Approved(_Step):
+    class Approved(CaseStep):
         TOPIC = "gongshi:RepairCase.Approved"
         status = APPROVED
 
-    class Rejected(_Step):
+    class Rejected(CaseStep):
         TOPIC = "gongshi:RepairCase.Rejected"
         status = REJECTED
 
-    class Revoked(_Step):
+    class Revoked(CaseStep):
         """The repair rested on false material or a broken commitment (修复撤销)."""
 
         TOPIC = "gongshi:RepairCase.Revoked"
         status = REVOKED
 
-    class Withdrawn(_Step):
+    class Withdrawn(CaseStep):
         TOPIC = "gongshi:RepairCase.Withdrawn"
         status = WITHDRAWN_BY_APPLICANT
 
@@ -239,7 +227,7 @@ def apply_for_repair(ledger: Any, actor: Actor, record_id: str, materials: list[
 
 
 #: step -> (event, statuses it may follow, reason required, who acts, Chinese verb, English verb)
-STEPS: dict[str, tuple[type[_Step], tuple[str, ...], bool, str, str, str]] = {
+STEPS: dict[str, tuple[type[CaseStep], tuple[str, ...], bool, str, str, str]] = {
     "accept": (RepairCase.Accepted, (SUBMITTED,), False, "reviewer", "受理", "accepted"),
     "refuse": (RepairCase.Refused, (SUBMITTED,), True, "reviewer", "不予受理", "refused"),
     "approve": (RepairCase.Approved, (ACCEPTED,), False, "reviewer", "准予修复", "approved"),

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from domain import objections, repair
-from domain.cases import OBJECTION, REPAIR, deadline
+from domain.cases import OBJECTION, REPAIR, CaseStep, deadline
 from projections.ledger_views import TrackedTables
 from projections.runner import Event
 
@@ -39,7 +39,7 @@ STAGES = {
 }
 STAGE_LABELS = {"acceptance": "受理", "decision": "审查决定", "verification": "核查处理", "material": "等待申请人补充材料"}
 _SUBMITTED = {repair.RepairCase.Submitted: REPAIR, objections.ObjectionCase.Submitted: OBJECTION}
-_STEPS = (repair._Step, objections._Step)
+_STEPS = (CaseStep,)
 
 
 def overdue_sql(alias: str = "c") -> str:
