@@ -9,7 +9,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from web import api_meta, api_public, api_records, errors, openapi, pages
+from web import api_meta, api_public, api_records, errors, openapi, openapi_operations, pages  # noqa: F401
 from web import api_audit, api_log
 from web import ckan
 from web import api_supervision, supervision_pages
