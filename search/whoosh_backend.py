@@ -184,7 +184,7 @@ class WhooshIndex:
         # whoosh's own counting after a scored search would run the query again.
         matched = allowed if req.parsed.is_browse else [d for d in searcher.docs_for_query(query) if d in allowed]
         end = req.offset + req.page_size
-        if not req.lists_hits:
+        if not req.lists_hits or not matched:  # whoosh reads an empty filter as "no filter"
             scored = []
         elif req.sort == "newest":
             newest = self._column(searcher, "newest")

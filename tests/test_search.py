@@ -386,3 +386,8 @@ def test_each_engine_keeps_its_own_index(tmp_path):
     tantivy.commit(4)
     assert open_index(tmp_path, "whoosh").position() == 0
     tantivy.close()
+
+
+def test_a_filter_that_matches_nothing_lists_no_hits(index):
+    result = index.search("恒达", today=TODAY, filters={"district": ["999999"]})
+    assert (result.total, result.hits) == (0, [])
