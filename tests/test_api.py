@@ -117,3 +117,10 @@ def test_oversize_body_gets_413_naming_the_limit(client, token, platform):
 def test_unknown_path_and_method_are_json_errors(client):
     assert client.get("/api/v1/nothing").status_code == 404
     assert client.get("/api/v1/records").status_code == 405
+
+
+def test_unknown_page_is_an_html_page_for_browsers_and_json_for_clients(client):
+    page = client.get("/no/such/page", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"] and "没有找到" in page.text
+    api = client.get("/api/v1/no-such-thing", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 
 def error(status: int, code: str, zh: str, en: str, **extra: Any) -> JSONResponse:
@@ -13,8 +13,19 @@ def error(status: int, code: str, zh: str, en: str, **extra: Any) -> JSONRespons
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-async def not_found(request: Request, exc: Exception) -> JSONResponse:
-    return error(404, "not_found", "找不到该资源", f"nothing at {request.url.path}")
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    machine = path.startswith(("/api", "/datastore", "/catalog.")) or path.endswith((".json", ".csv", ".ttl", ".rdf"))
+    return not machine and "text/html" in request.headers.get("accept", "")
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    zh, en = "找不到该页面或资源", f"nothing at {request.url.path}"
+    if _wants_html(request):
+        from web.pages import render  # the page renderer needs the app's templates
+
+        return render(request, "error.html", {"status": 404, "code": "not_found", "zh": zh, "en": en}, status=404)
+    return error(404, "not_found", zh, en)
 
 
 async def method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
