@@ -31,6 +31,9 @@ class Database:
             conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            # Random-key indexes (record ids are UUIDs) want their pages in memory as the
+            # tables grow; 32 MB per connection (default 2 MB) bounds it across web threads.
+            conn.execute("PRAGMA cache_size=-32768")
             conn.execute("PRAGMA foreign_keys=OFF")
             return conn
         import psycopg
