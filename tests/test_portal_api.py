@@ -100,3 +100,14 @@ def test_openapi_describes_every_public_read(api):
         assert "as_of" in {p["name"] for p in operation["parameters"]}
         ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         assert ref.removeprefix("#/components/schemas/") in doc["components"]["schemas"]
+
+
+def test_home_counts_every_entity_registered_outside_the_city_in_one_row(platform):
+    from domain.codes import make_credit_code
+
+    shenyang, jilin = make_credit_code("91", "210102", "MA0AB1C2"), make_credit_code("91", "220102", "MA0AB1C3")
+    submit(platform, penalty(1), penalty(2, credit_code=shenyang, party_name="沈阳某公司"),
+           penalty(3, credit_code=jilin, party_name="长春某公司"))
+    with client(platform) as c:
+        rows = c.get("/api/v1/summary").json()["by_district"]
+    assert [(r["label"], r["count"]) for r in rows] == [("明山区", 1), ("市外登记", 2)]

@@ -87,10 +87,20 @@ async def load_home(request: Request) -> dict[str, Any]:
     data["latest"] = [_decorate_record(request, dict(r)) for r in data["latest"]]
     data["by_kind"] = [{"kind": k, "label": labels.KINDS.get(k, k), "count": n,
                         "url": link(request, "/search", kind=k)} for k, n in data["by_kind"].items()]
-    data["by_district"] = [{"district": d, "label": labels.district(d), "count": n,
-                            "url": link(request, "/search", district=d) if d else None}
-                           for d, n in sorted(data["by_district"].items(), key=lambda dn: (not dn[0], dn[0]))]
+    data["by_district"] = _district_counts(request, data["by_district"])
     return data
+
+
+def _district_counts(request: Request, counts: dict[str, int]) -> list[dict[str, Any]]:
+    """Benxi's districts one by one; every code outside the city in one 市外登记 row, then the unknown."""
+    inside = [{"district": d, "label": labels.district(d), "count": n, "url": link(request, "/search", district=d)}
+              for d, n in sorted(counts.items()) if d in labels.DISTRICTS]
+    outside = sum(n for d, n in counts.items() if d and d not in labels.DISTRICTS)
+    unknown = counts.get("", 0)
+    rest = [{"district": "outside", "label": labels.OUTSIDE, "count": outside, "url": None}] if outside else []
+    if unknown:
+        rest.append({"district": "", "label": labels.district(""), "count": unknown, "url": None})
+    return inside + rest
 
 
 def _search_filters(query: Any) -> dict[str, str]:
