@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform as host
 import shutil
 import socket
 import sqlite3
@@ -34,6 +33,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.machine import describe  # noqa: E402
 
 from projections.ledger_views import SCHEMA  # noqa: E402
 from publishing.catalog import resource_id  # noqa: E402
@@ -160,13 +161,8 @@ def p95(values: list[float]) -> float:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), host.processor())
-    mem = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), 0)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"{cpu}, {os.cpu_count()} cores, {mem} GiB RAM; {host.system()} {host.release()}; "
-            f"Python {host.python_version()}; SQLite {sqlite3.sqlite_version}; load average at the end {load}")
+    return f"{describe()}; SQLite {sqlite3.sqlite_version}; load average at the end {load}"
 
 
 def main() -> None:

@@ -24,6 +24,8 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import describe  # noqa: E402
+
 import gongshi_verify  # noqa: E402
 from projections import merkle  # noqa: E402
 from projections.merkle import MerkleLog  # noqa: E402
@@ -73,16 +75,6 @@ def percentiles_ms(action: Callable[[], object], times: int) -> tuple[float, flo
 def current_rss_mib() -> float:
     with open("/proc/self/statm", encoding="ascii") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), model)
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {model}, Python {sys.version.split()[0]}"
 
 
 def main() -> None:
@@ -149,7 +141,7 @@ def main() -> None:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak RSS of the whole bench process", f"{peak_mib:.0f} MiB"))
 
-    print(f"Machine: {machine()}\n")
+    print(f"Machine: {describe()}\n")
     print("| measure | result |\n| --- | --- |")
     for name, value in rows:
         print(f"| {name} | {value} |")

@@ -8,12 +8,10 @@ second save conflicts on the docket's version and is re-run against the new stat
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -21,6 +19,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
+import schemas
 from domain.publicity import add_months
 from domain.records import Record
 from domain.validation import FieldError, ValidationFailed
@@ -48,7 +47,7 @@ class CaseStep(Aggregate.Event):
 @cache
 def case_limits() -> dict[str, Any]:
     """schemas/case_limits.json: time limits with effective dates, upload and account policy."""
-    return json.loads(resources.files("schemas").joinpath("case_limits.json").read_text("utf-8"))
+    return schemas.load("case_limits.json")
 
 
 def limits_for(kind: str, on: dt.date | str) -> dict[str, Any]:

@@ -9,11 +9,11 @@ weekends are rest days; `covers` and `provisional` let callers say so.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
+
+import schemas
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
@@ -94,5 +94,4 @@ class Calendar:
 @cache
 def calendar() -> Calendar:
     """The calendar of schemas/calendar.json."""
-    text = resources.files("schemas").joinpath("calendar.json").read_text("utf-8")
-    return Calendar.from_data(json.loads(text))
+    return Calendar.from_data(schemas.load("calendar.json"))

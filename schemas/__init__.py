@@ -24,7 +24,8 @@ KINDS = (
 )
 
 
-def _load(path: str) -> Any:
+def load(path: str) -> Any:
+    """One JSON data file of this package, e.g. load('calendar.json')."""
     return json.loads(resources.files(__package__).joinpath(path).read_text("utf-8"))
 
 
@@ -33,19 +34,19 @@ def kind_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one record kind."""
     if kind not in KINDS:
         raise KeyError(kind)
-    return _load(f"kinds/{kind}.json")
+    return load(f"kinds/{kind}.json")
 
 
 @cache
 def catalog() -> dict[str, Any]:
     """The data collection catalog: departments and the one source of each kind."""
-    return _load("catalog.json")
+    return load("catalog.json")
 
 
 @cache
 def publicity_rules() -> dict[str, Any]:
     """Publicity-period rule sets with their effective dates (DOMAIN.md section 3)."""
-    return _load("publicity_rules.json")
+    return load("publicity_rules.json")
 
 
 @cache

@@ -4,29 +4,24 @@ Each file is the one place its rules are written down; the domain modules evalua
 """
 from __future__ import annotations
 
-import json
 from functools import cache
-from importlib import resources
 from typing import Any
 
-
-def _load(name: str) -> Any:
-    return json.loads(resources.files("schemas").joinpath(name).read_text("utf-8"))
-
+from schemas import load
 
 @cache
 def measures() -> dict[str, Any]:
     """The joint reward and punishment measures (联合奖惩措施清单)."""
-    return _load("measures.json")
+    return load("measures.json")
 
 
 @cache
 def grading() -> dict[str, Any]:
     """The credit-risk grading models, inspection ratios and the nightly regrade time."""
-    return _load("grading.json")
+    return load("grading.json")
 
 
 @cache
 def warnings() -> dict[str, Any]:
     """The early-warning rule sets (信用风险预警规则)."""
-    return _load("warnings.json")
+    return load("warnings.json")

@@ -73,15 +73,14 @@ def client(platform) -> Iterator[TestClient]:
 
 
 @contextmanager
-def served(platform, follow: bool = True) -> Iterator[str]:
-    """The real app under a real uvicorn server on a random loopback port; yields its base URL."""
+def live_server(app) -> Iterator[str]:
+    """An ASGI app under a real uvicorn server on a random loopback port; yields its base URL."""
     import threading
     import time
 
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(create_app(platform, follow=follow), host="127.0.0.1", port=0,
-                                           log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -94,3 +93,10 @@ def served(platform, follow: bool = True) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@contextmanager
+def served(platform, follow: bool = True) -> Iterator[str]:
+    """The real app over one platform under a real uvicorn server; yields its base URL."""
+    with live_server(create_app(platform, follow=follow)) as url:
+        yield url

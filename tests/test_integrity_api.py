@@ -5,44 +5,21 @@ runs against the app served by uvicorn on a random loopback port.
 """
 from __future__ import annotations
 
-import contextlib
 import random
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from starlette.testclient import TestClient
 
 import gongshi_verify as verifier
+from tests.portal import live_server
 from tests.records import SCJG, penalty
 from tests.test_integrity import Clock, use_clock
 from web.app import create_app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-@contextlib.contextmanager
-def live_server(app) -> Iterator[str]:
-    """The app served by uvicorn in a thread, on a port the OS picks; yields its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 def run_verifier(url: str, *args: str) -> subprocess.CompletedProcess[str]:
