@@ -71,6 +71,20 @@ async def _guarded(request: Request, handler) -> Response:
         return error_response(exc)
 
 
+def _as_actor(write: bool):
+    """An endpoint of (request, actor): the caller is authenticated first, refusals become 4xx."""
+    def wrap(endpoint):
+        async def handle(request: Request) -> Response:
+            actor = await api_actor(request, write=write)
+            if isinstance(actor, Response):
+                return actor
+            return await _guarded(request, lambda: endpoint(request, actor))
+        handle.__name__ = endpoint.__name__
+        handle.__doc__ = endpoint.__doc__
+        return handle
+    return wrap
+
+
 # -- reads ---------------------------------------------------------------------------------------------------
 def _lister(kind: str):
     async def list_cases(request: Request) -> Response:
@@ -92,18 +106,13 @@ def _lister(kind: str):
 
 
 def _getter(kind: str):
-    async def get_case(request: Request) -> Response:
-        actor = await api_actor(request, write=False)
-        if isinstance(actor, Response):
-            return actor
-
-        async def answer() -> Response:
-            case = await run_in_threadpool(load_case, request.app.state.platform.ledger, request.path_params["number"])
-            if case.number[:2] != ("XF" if kind == REPAIR else "YY"):
-                return error(404, "not_found", "找不到该案件", f"no {kind} case {case.number}")
-            may_see(actor, case)
-            return JSONResponse(case_dict(request, case, today_of(request)))
-        return await _guarded(request, answer)
+    @_as_actor(write=False)
+    async def get_case(request: Request, actor: Actor) -> Response:
+        case = await run_in_threadpool(load_case, request.app.state.platform.ledger, request.path_params["number"])
+        if case.number[:2] != ("XF" if kind == REPAIR else "YY"):
+            return error(404, "not_found", "找不到该案件", f"no {kind} case {case.number}")
+        may_see(actor, case)
+        return JSONResponse(case_dict(request, case, today_of(request)))
     return get_case
 
 
@@ -116,17 +125,12 @@ async def case_status(request: Request) -> Response:
     return JSONResponse(public_status(row))
 
 
-async def repair_eligibility(request: Request) -> Response:
-    actor = await api_actor(request, write=False)
-    if isinstance(actor, Response):
-        return actor
-
-    async def answer() -> Response:
-        record, reasons = await run_in_threadpool(repair.check_repair, request.app.state.platform.ledger, actor,
-                                                  request.path_params["record_id"], today_of(request))
-        return JSONResponse({"record_id": str(record.id), "today": today_of(request).isoformat(),
-                             "eligible": not reasons, "reasons": [r.as_dict() for r in reasons]})
-    return await _guarded(request, answer)
+@_as_actor(write=False)
+async def repair_eligibility(request: Request, actor: Actor) -> Response:
+    record, reasons = await run_in_threadpool(repair.check_repair, request.app.state.platform.ledger, actor,
+                                              request.path_params["record_id"], today_of(request))
+    return JSONResponse({"record_id": str(record.id), "today": today_of(request).isoformat(),
+                         "eligible": not reasons, "reasons": [r.as_dict() for r in reasons]})
 
 
 # -- writes -------------------------------------------------------------------------------------------------
@@ -135,41 +139,31 @@ def _firm_only(actor: Actor) -> None:
         raise CaseForbiddenError("actor", "firms_only", "只有企业账户可以提出申请", "only a firm account can apply")
 
 
-async def create_repair(request: Request) -> Response:
-    actor = await api_actor(request, write=True)
-    if isinstance(actor, Response):
-        return actor
-
-    async def answer() -> Response:
-        _firm_only(actor)
-        fields, form = await _payload(request)
-        platform, today = request.app.state.platform, today_of(request)
-        record_id = str(fields.get("record_id", ""))
-        _, reasons = await run_in_threadpool(repair.check_repair, platform.ledger, actor, record_id, today)
-        if reasons:
-            raise NotEligibleError(reasons)
-        materials = await store_files(platform.uploads, form, FILE_ROLES[REPAIR]) if form is not None else []
-        number, position = await run(request, repair.apply_for_repair, actor, record_id, materials,
-                                     str(fields.get("statement") or ""), today)
-        return await _created(request, number, position)
-    return await _guarded(request, answer)
+@_as_actor(write=True)
+async def create_repair(request: Request, actor: Actor) -> Response:
+    _firm_only(actor)
+    fields, form = await _payload(request)
+    platform, today = request.app.state.platform, today_of(request)
+    record_id = str(fields.get("record_id", ""))
+    _, reasons = await run_in_threadpool(repair.check_repair, platform.ledger, actor, record_id, today)
+    if reasons:
+        raise NotEligibleError(reasons)
+    materials = await store_files(platform.uploads, form, FILE_ROLES[REPAIR]) if form is not None else []
+    number, position = await run(request, repair.apply_for_repair, actor, record_id, materials,
+                                 str(fields.get("statement") or ""), today)
+    return await _created(request, number, position)
 
 
-async def create_objection(request: Request) -> Response:
-    actor = await api_actor(request, write=True)
-    if isinstance(actor, Response):
-        return actor
-
-    async def answer() -> Response:
-        _firm_only(actor)
-        fields, form = await _payload(request)
-        platform = request.app.state.platform
-        materials = await store_files(platform.uploads, form, FILE_ROLES[OBJECTION]) if form is not None else []
-        number, position = await run(request, objections.raise_objection, actor, str(fields.get("record_id", "")),
-                                     _list(fields.get("grounds")), str(fields.get("statement") or ""), materials,
-                                     today_of(request))
-        return await _created(request, number, position)
-    return await _guarded(request, answer)
+@_as_actor(write=True)
+async def create_objection(request: Request, actor: Actor) -> Response:
+    _firm_only(actor)
+    fields, form = await _payload(request)
+    platform = request.app.state.platform
+    materials = await store_files(platform.uploads, form, FILE_ROLES[OBJECTION]) if form is not None else []
+    number, position = await run(request, objections.raise_objection, actor, str(fields.get("record_id", "")),
+                                 _list(fields.get("grounds")), str(fields.get("statement") or ""), materials,
+                                 today_of(request))
+    return await _created(request, number, position)
 
 
 async def _created(request: Request, number: str, position: int) -> Response:
@@ -178,40 +172,30 @@ async def _created(request: Request, number: str, position: int) -> Response:
     return JSONResponse(body, status_code=201, headers={"Location": body["url"]})
 
 
-async def repair_step(request: Request) -> Response:
-    actor = await api_actor(request, write=True)
-    if isinstance(actor, Response):
-        return actor
-
-    async def answer() -> Response:
-        fields, _ = await _payload(request)
-        number = request.path_params["number"]
-        position = await run(request, repair.decide_repair, actor, number, request.path_params["step"],
-                             fields.get("reason"), today_of(request))
-        return await _stepped(request, number, position)
-    return await _guarded(request, answer)
+@_as_actor(write=True)
+async def repair_step(request: Request, actor: Actor) -> Response:
+    fields, _ = await _payload(request)
+    number = request.path_params["number"]
+    position = await run(request, repair.decide_repair, actor, number, request.path_params["step"],
+                         fields.get("reason"), today_of(request))
+    return await _stepped(request, number, position)
 
 
-async def objection_step(request: Request) -> Response:
-    actor = await api_actor(request, write=True)
-    if isinstance(actor, Response):
-        return actor
-
-    async def answer() -> Response:
-        fields, form = await _payload(request)
-        number, step, today = request.path_params["number"], request.path_params["step"], today_of(request)
-        if step == "resolve":
-            position = await run(request, objections.resolve_objection, actor, number, str(fields.get("outcome", "")),
-                                 fields.get("reason"), parse_fields(fields.get("fields")), today)
-        elif step == "supply_material":
-            materials = await store_files(request.app.state.platform.uploads, form, FILE_ROLES[OBJECTION]) \
-                if form is not None else []
-            position = await run(request, objections.supply_material, actor, number,
-                                 str(fields.get("statement") or ""), materials, today)
-        else:
-            position = await run(request, objections.decide_objection, actor, number, step, fields.get("reason"), today)
-        return await _stepped(request, number, position)
-    return await _guarded(request, answer)
+@_as_actor(write=True)
+async def objection_step(request: Request, actor: Actor) -> Response:
+    fields, form = await _payload(request)
+    number, step, today = request.path_params["number"], request.path_params["step"], today_of(request)
+    if step == "resolve":
+        position = await run(request, objections.resolve_objection, actor, number, str(fields.get("outcome", "")),
+                             fields.get("reason"), parse_fields(fields.get("fields")), today)
+    elif step == "supply_material":
+        materials = await store_files(request.app.state.platform.uploads, form, FILE_ROLES[OBJECTION]) \
+            if form is not None else []
+        position = await run(request, objections.supply_material, actor, number,
+                             str(fields.get("statement") or ""), materials, today)
+    else:
+        position = await run(request, objections.decide_objection, actor, number, step, fields.get("reason"), today)
+    return await _stepped(request, number, position)
 
 
 async def _stepped(request: Request, number: str, position: int) -> Response:
