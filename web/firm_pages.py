@@ -29,14 +29,12 @@ from web.case_http import (
     case_dict,
     error_status,
     errors_of,
-    load_case,
-    may_see,
     public_status,
     record_row,
     run,
     today_of,
 )
-from web.forms import checked_form, csrf_failed, message, redirect, render, safe_next, to_login
+from web.forms import case_form, checked_form, csrf_failed, message, redirect, render, safe_next, to_login
 from web.labels import KINDS
 from web.uploads import UploadRejected, store_files
 
@@ -186,24 +184,14 @@ async def case_page(request: Request) -> Response:
     actor = await _firm(request)
     if actor is None:
         return to_login(request, "/firm/login")
-    platform, today, number = request.app.state.platform, today_of(request), request.path_params["number"]
-    errors: list[FieldError] = []
-    status = 200
-    try:
-        case = await run_in_threadpool(load_case, platform.ledger, number)
-        may_see(actor, case)
-        if request.method == "POST":
-            form = await checked_form(request)
-            if form is None:
-                return await csrf_failed(request)
-            await _firm_step(request, actor, case, request.path_params["action"], form)
-            return redirect(request, f"/firm/cases/{case.number}")
-    except (ValidationFailed, UploadRejected) as exc:
-        status = _status_of(exc)
-        if status in (403, 404):
-            return await message(request, "无法查看该案件", errors_of(exc), status)
-        errors = errors_of(exc)
-        case = await run_in_threadpool(load_case, platform.ledger, number)
+    platform, today = request.app.state.platform, today_of(request)
+    outcome = await case_form(
+        request, actor, request.path_params["number"],
+        lambda form, case: _firm_step(request, actor, case, request.path_params["action"], form),
+        "/firm/cases/{number}", "无法查看该案件")
+    if isinstance(outcome, Response):
+        return outcome
+    case, errors, status = outcome
     return await render(request, "firm/case.html", {"case": case_dict(request, case, today), "errors": errors,
                                                     "upload_limit": platform.uploads.policy.size_label}, status)
 

@@ -12,9 +12,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from domain.validation import FieldError
+from domain.validation import FieldError, ValidationFailed
 from web import pages, sessions
-from web.uploads import check_request_size
+from web.case_http import error_status, errors_of, load_case, may_see
+from web.uploads import UploadRejected, check_request_size
 
 
 async def render(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
@@ -56,3 +57,28 @@ async def csrf_failed(request: Request) -> Response:
 
 async def message(request: Request, title: str, errors: list[FieldError], status: int) -> Response:
     return await render(request, "firm/message.html", {"title": title, "errors": errors}, status)
+
+
+async def case_form(request: Request, actor: Any, number: str, step: Any, done_url: str,
+                    refused_title: str) -> Response | tuple[Any, list[FieldError], int]:
+    """GET a case, or POST a step on it: the redirect or refusal page, or (case, errors, status) to render.
+
+    `step(form, case)` performs the POSTed action; its refusals are shown on the case page,
+    except 403/404, which get a page of their own (the case is not the caller's to see).
+    """
+    ledger = request.app.state.platform.ledger
+    try:
+        case = await run_in_threadpool(load_case, ledger, number)
+        may_see(actor, case)
+        if request.method == "POST":
+            form = await checked_form(request)
+            if form is None:
+                return await csrf_failed(request)
+            await step(form, case)
+            return redirect(request, done_url.format(number=case.number))
+    except (ValidationFailed, UploadRejected) as exc:
+        status = exc.status if isinstance(exc, UploadRejected) else error_status(exc)
+        if status in (403, 404):
+            return await message(request, refused_title, errors_of(exc), status)
+        return await run_in_threadpool(load_case, ledger, number), errors_of(exc), status
+    return case, [], 200

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from domain import objections, repair
 from domain.audit import record_read
 from domain.cases import CaseForbiddenError, CaseNotFoundError
-from domain.validation import FieldError, ValidationFailed
+from domain.validation import FieldError
 from web import sessions
 from web.auth import TokenError
 from web.case_http import (
@@ -34,9 +34,8 @@ from web.case_http import (
     run,
     today_of,
 )
-from web.forms import checked_form, csrf_failed, message, redirect, render, safe_next, to_login
+from web.forms import case_form, checked_form, csrf_failed, message, redirect, render, safe_next, to_login
 from web.labels import KINDS
-from web.uploads import UploadRejected
 
 #: What a reviewer may do next, by case kind and status: (step, button text, reason required).
 ACTIONS = {
@@ -97,25 +96,14 @@ async def case_page(request: Request) -> Response:
     session = await _reviewer(request)
     if session is None:
         return to_login(request, "/reviewer/login")
-    platform, today, number = request.app.state.platform, today_of(request), request.path_params["number"]
-    actor = actor_of(session)
-    errors: list[FieldError] = []
-    status = 200
-    try:
-        case = await run_in_threadpool(load_case, platform.ledger, number)
-        may_see(actor, case)
-        if request.method == "POST":
-            form = await checked_form(request)
-            if form is None:
-                return await csrf_failed(request)
-            await _decide(request, actor, case, request.path_params["step"], form)
-            return redirect(request, f"/reviewer/cases/{case.number}")
-    except (ValidationFailed, UploadRejected) as exc:
-        status = exc.status if isinstance(exc, UploadRejected) else error_status(exc)
-        if status in (403, 404):
-            return await message(request, "无法办理该案件", errors_of(exc), status)
-        errors = errors_of(exc)
-        case = await run_in_threadpool(load_case, platform.ledger, number)
+    platform, today, actor = request.app.state.platform, today_of(request), actor_of(session)
+    outcome = await case_form(
+        request, actor, request.path_params["number"],
+        lambda form, case: _decide(request, actor, case, request.path_params["step"], form),
+        "/reviewer/cases/{number}", "无法办理该案件")
+    if isinstance(outcome, Response):
+        return outcome
+    case, errors, status = outcome
     kind = kind_of(case)
     return await render(request, "reviewer/case.html", {
         "case": case_dict(request, case, today), "record": await run_in_threadpool(record_row, platform, case.record_id),
