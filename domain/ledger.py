@@ -12,13 +12,14 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoder
 
 import schemas
 from domain.catalog import Catalog
 from domain.errors import ConflictingResubmissionError, RecordNotFoundError
 from domain.publicity import penalty_window
 from domain.records import REMOVAL_OF, Entity, Record, digest, entity_id, record_id
+from domain.transcoding import LedgerTranscoder
 from domain.validation import FieldError, ValidationFailed, Validator
 
 # Every module defining events with explicit topics must be imported before the log is
@@ -163,6 +164,15 @@ class Ledger(Application):
         self.rules = schemas.publicity_rules()
         self.checker = make_checker(today)
         self.validator = self.checker.validator
+
+    def construct_transcoder(self) -> Transcoder:
+        """The library's JSON format, read with orjson (domain/transcoding.py)."""
+        transcoder = self.factory.transcoder()
+        if type(transcoder) is JSONTranscoder:
+            transcoder = LedgerTranscoder()
+        if isinstance(transcoder, JSONTranscoder):
+            self.register_transcodings(transcoder)
+        return transcoder
 
     # -- commands -----------------------------------------------------------------------------
     def submit(

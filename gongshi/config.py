@@ -17,6 +17,9 @@ class Settings:
     schema: str | None = None  # PostgreSQL schema for events and views (tests use one each)
     max_body: int = DEFAULT_MAX_BODY
     search_engine: str | None = None
+    # Catch the ledger views up with a second process when this many events behind (None: the
+    # runner's default, 50,000 on a machine with two cores or more; 0: never).
+    bulk_after: int | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -27,6 +30,7 @@ class Settings:
             schema=os.environ.get("GONGSHI_DB_SCHEMA") or None,
             max_body=int(os.environ.get("GONGSHI_MAX_BODY", DEFAULT_MAX_BODY)),
             search_engine=os.environ.get("GONGSHI_SEARCH_ENGINE") or None,
+            bulk_after=int(os.environ["GONGSHI_BULK_AFTER"]) if os.environ.get("GONGSHI_BULK_AFTER") else None,
         )
         values.update(overrides)
         return cls(**values)

@@ -134,7 +134,7 @@ class Platform:
 
     @cached_property
     def runner(self) -> Runner:
-        return Runner(self.ledger, self.projections)
+        return Runner(self.ledger, self.projections, bulk_after=self.settings.bulk_after)
 
     def submit(self, items: list[Any], **kwargs: Any) -> Any:
         """Store a batch and catch the read models up before answering (read-your-writes)."""

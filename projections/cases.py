@@ -13,7 +13,7 @@ from typing import Any
 
 from domain import objections, repair
 from domain.cases import OBJECTION, REPAIR, CaseStep, deadline
-from projections.ledger_views import TrackedTables
+from projections.tracked import TrackedTables
 from projections.runner import Event
 
 COLUMNS = (

@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from projections import heads, merkle
 from projections.db import Database
-from projections.ledger_views import TrackedTables
+from projections.tracked import TrackedTables
 from projections.merkle import MerkleLog
 from projections.runner import Event
 

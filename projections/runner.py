@@ -9,9 +9,16 @@ A projection that must see the events as stored (the integrity log hashes the st
 bytes) sets `wants_notifications = True` and receives `(position, Notification)` pairs
 instead of decoded events. A projection with a `tick()` method has it called after every
 catch-up, also when there was nothing new (the integrity log signs due heads there).
+
+A projection with a `bulk_catch_up(ledger, stop, progress)` method that is at least
+`bulk_after` events behind catches up on its own first (the ledger views build their rows
+in a second process, projections/bulk.py); the others follow in the ordinary loop. Read
+models are versioned by position, so a projection that reads another's rows (search reads
+the ledger views) may run behind it, never ahead.
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -35,10 +42,13 @@ class Projection(Protocol):
 class Runner:
     """Catches a set of projections up with the log."""
 
-    def __init__(self, ledger: Any, projections: Sequence[Projection], batch_size: int = 1000):
+    def __init__(self, ledger: Any, projections: Sequence[Projection], batch_size: int = 1000,
+                 bulk_after: int | None = None):
         self.ledger = ledger
         self.projections = list(projections)
         self.batch_size = batch_size
+        # A second process pays off only with a second core and a long way to go (it starts in about a second).
+        self.bulk_after = bulk_after if bulk_after is not None else (50_000 if (os.cpu_count() or 1) > 1 else 0)
         self._lock = threading.Lock()
 
     def position(self) -> int:
@@ -55,7 +65,26 @@ class Runner:
                     tick()
             return reached
 
+    def _end(self, stop: int | None) -> int:
+        top = self.ledger.recorder.max_notification_id() or 0
+        return top if stop is None else min(stop, top)
+
+    def _bulk(self, end: int) -> list[Any]:
+        if not self.bulk_after:
+            return []
+        return [p for p in self.projections
+                if hasattr(p, "bulk_catch_up") and end - p.position() >= self.bulk_after]
+
     def _catch_up(self, stop: int | None, progress: Callable[[int], None] | None) -> int:
+        end = self._end(stop)
+        bulk = self._bulk(end)
+        if bulk:
+            behind = {p.name: p.position() for p in self.projections}
+            rest = [behind[p.name] for p in self.projections if p not in bulk]
+            work = sum(end - behind[p.name] for p in bulk) + end - min(rest, default=end)
+            progress = _Scaled(progress, end - min(behind.values()), work) if progress else None
+            for projection in bulk:
+                projection.bulk_catch_up(self.ledger, end, progress)
         positions = {p.name: p.position() for p in self.projections}
         start = min(positions.values(), default=0)
         recorder, mapper = self.ledger.recorder, self.ledger.mapper
@@ -86,6 +115,21 @@ class Runner:
         with self._lock:
             for projection in self.projections:
                 projection.reset()
+
+
+class _Scaled:
+    """Progress of a catch-up with a bulk phase, in events of the log: a caller's bar still ends at its total."""
+
+    def __init__(self, progress: Callable[[int], None], span: int, work: int):
+        self.progress, self.span, self.work = progress, span, max(work, 1)
+        self.done = self.reported = 0
+
+    def __call__(self, events: int) -> None:
+        self.done += events
+        now = min(self.span, self.done * self.span // self.work)
+        if now > self.reported:
+            self.progress(now - self.reported)
+            self.reported = now
 
 
 class Follower:

@@ -23,7 +23,9 @@ from domain import grading, warnings
 from domain.evidence import Record
 from domain.records import Entity, Record as RecordAggregate
 from projections.db import Database
-from projections.ledger_views import LedgerViews, TrackedTables, entity_key_of, to_json
+from projections.ledger_rows import entity_key_of, to_json
+from projections.ledger_views import LedgerViews
+from projections.tracked import TrackedTables
 from projections.public import Moment, on_list_clause, public_clause, version_clause
 from projections.runner import Event
 
