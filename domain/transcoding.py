@@ -23,6 +23,16 @@ class LedgerTranscoder(JSONTranscoder):
             value = orjson.loads(data)
         except orjson.JSONDecodeError:
             return super().decode(data)
+        tags = data.count(b'"_type_"')  # an upper bound: inside a string the quotes would be escaped
+        if not tags:
+            return value
+        if type(value) is dict:  # most events have one tag, the top-level timestamp: no need to walk
+            for key, item in value.items():
+                if type(item) is dict and len(item) == 2 and "_type_" in item and "_data_" in item:
+                    value[key] = self._decode_obj(item)
+                    tags -= 1
+            if not tags:
+                return value
         return self._revive(value)
 
     def _revive(self, value: Any) -> Any:

@@ -35,6 +35,9 @@ from projections.ledger_rows import Carry, RowBuilder, Rows
 log = logging.getLogger(__name__)
 
 BATCH = 2000  # events per transaction
+# Memory-backed where there is one: the spool holds at most three batches (a few MB), and a
+# file on a disk file system costs journal work for a file deleted a moment later.
+_SPOOL_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 
 
 class Overtaken(Exception):
@@ -49,7 +52,7 @@ def catch_up(views: Any, ledger: Any, stop: int, progress: Callable[[int], None]
     start = reached = views.position()
     context = multiprocessing.get_context("spawn")  # no fork: this process may hold threads and connections
     here, there = context.Pipe()
-    spool = tempfile.mkdtemp(prefix="gongshi-rows-")
+    spool = tempfile.mkdtemp(prefix="gongshi-rows-", dir=_SPOOL_DIR)
     worker = context.Process(target=_build, name="gongshi-rows", daemon=True,
                              args=(there, spool, dict(ledger.env), db.url, db.schema, start, stop, BATCH))
     worker.start()
