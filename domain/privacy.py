@@ -35,9 +35,11 @@ def scrub_text(text: str) -> str:
 def public_fields(fields: dict[str, Any], private: frozenset[str], free_text: frozenset[str]) -> dict[str, Any]:
     """The fields of a record that may be shown to the public (identifiers are left intact)."""
     out = {name: value for name, value in fields.items() if name not in private}
-    texts = [name for name in free_text if isinstance(out.get(name), str)]
     # One look at all the free text first (a newline never joins two runs of digits): most have none.
-    if texts and _LONG_DIGITS.search("\n".join(out[name] for name in texts)):
-        for name in texts:
-            out[name] = scrub_text(out[name])
+    texts = [value for value in map(out.get, free_text) if isinstance(value, str)]
+    if texts and _LONG_DIGITS.search("\n".join(texts)):
+        for name in free_text:
+            value = out.get(name)
+            if isinstance(value, str):
+                out[name] = scrub_text(value)
     return out

@@ -96,17 +96,17 @@ def _parse(number: int, raw: Any) -> Any:
 
 
 def check_chunk(chunk: list[tuple[int, Any]], kind: str | None, department: str | None,
-                checker: Checker | None = None) -> list[tuple[int, Any, Any]]:
-    """Parse and validate one batch: (line, item kept for the rejects file, checked item or parse error)."""
+                checker: Checker | None = None) -> list[Any]:
+    """Parse and validate one batch: per line, the checked item or why it cannot be parsed.
+
+    Only the outcome travels back from the worker; the caller keeps the raw lines for the
+    rejects file (parsing a rejected line again is cheaper than shipping every item twice).
+    """
     checker = checker or _worker_checker
     out = []
     for index, (number, raw) in enumerate(chunk):
         item = _parse(number, raw)
-        if isinstance(item, _Unparsable):
-            out.append((number, None, item))
-            continue
-        checked = checker.check(index, item, department, kind)
-        out.append((number, item, checked))
+        out.append(item if isinstance(item, _Unparsable) else checker.check(index, item, department, kind))
     return out
 
 
@@ -194,11 +194,11 @@ def import_file(
             chunks = _batches(rows, BATCH_SIZE)
             checked_chunks = (_checked_in_worker(chunks, kind, department, platform.ledger.validator.today_override)
                               if parallel else
-                              (check_chunk(c, kind, department, platform.ledger.checker) for c in chunks))
-            for checked in checked_chunks:
-                _store(platform, checked, submitter, summary, rejects)
+                              ((c, check_chunk(c, kind, department, platform.ledger.checker)) for c in chunks))
+            for chunk, checked in checked_chunks:
+                _store(platform, chunk, checked, submitter, summary, rejects)
                 if progress:
-                    progress(checked[-1][0])
+                    progress(chunk[-1][0])
     finally:
         rejects.close()
     summary.rejected = rejects.count
@@ -206,7 +206,7 @@ def import_file(
 
 
 def _checked_in_worker(chunks: Iterator[list[tuple[int, Any]]], kind: str | None, department: str | None,
-                       today: dt.date | None) -> Iterator[list[tuple[int, Any, Any]]]:
+                       today: dt.date | None) -> Iterator[tuple[list[tuple[int, Any]], list[Any]]]:
     """Check batch n+1 in a second process while batch n is stored here: both cores work.
 
     At most two batches are in flight, so memory stays flat whatever the file size.
@@ -218,10 +218,10 @@ def _checked_in_worker(chunks: Iterator[list[tuple[int, Any]]], kind: str | None
         for chunk in chunks:
             future = pool.submit(check_chunk, chunk, kind, department)
             if ahead is not None:
-                yield ahead.result()
-            ahead = future
+                yield ahead[0], ahead[1].result()
+            ahead = chunk, future
         if ahead is not None:
-            yield ahead.result()
+            yield ahead[0], ahead[1].result()
 
 
 class _Rejects:
@@ -245,20 +245,20 @@ class _Rejects:
             self._file.close()
 
 
-def _store(platform: Any, chunk: list[tuple[int, Any, Any]], submitter: str, summary: ImportSummary,
-           rejects: _Rejects) -> None:
+def _store(platform: Any, chunk: list[tuple[int, Any]], checked: list[Any], submitter: str,
+           summary: ImportSummary, rejects: _Rejects) -> None:
     """Store one checked batch (one transaction) and account for every item of it."""
     summary.total += len(chunk)
-    result = platform.ledger.store([c for _, _, c in chunk if not isinstance(c, _Unparsable)], submitter=submitter)
+    result = platform.ledger.store([c for c in checked if not isinstance(c, _Unparsable)], submitter=submitter)
     outcomes = iter(result.items)
-    for number, item, checked in chunk:
-        if isinstance(checked, _Unparsable):
-            rejects.add(number, None, [{"field": "", "code": "parse", "message_zh": checked.message,
-                                        "message_en": checked.message}])
+    for (number, raw), check in zip(chunk, checked):
+        if isinstance(check, _Unparsable):
+            rejects.add(number, None, [{"field": "", "code": "parse", "message_zh": check.message,
+                                        "message_en": check.message}])
             continue
         outcome = next(outcomes)
         if outcome.status == REJECTED:
-            rejects.add(number, item, [e.as_dict() for e in outcome.errors])
+            rejects.add(number, _parse(number, raw), [e.as_dict() for e in outcome.errors])
         elif outcome.status == ACCEPTED:
             summary.accepted += 1
             summary.by_kind[outcome.kind] = summary.by_kind.get(outcome.kind, 0) + 1

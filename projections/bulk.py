@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
+from eventsourcing.utils import resolve_topic
 
 from projections.db import Database
 from projections.ledger_rows import Carry, RowBuilder, Rows
@@ -101,8 +102,12 @@ def _build(pipe: Any, spool: str, env: dict[str, str], url: str, schema: str | N
         from projections.ledger_views import TableState
 
         gc.disable()  # events and rows hold no cycles: collecting every 700 allocations cost a fifth of the time
-        ledger = Ledger(env={**env, "CREATE_TABLE": "no"})
+        # On SQLite the ids are text in the table: read them as text and leave them so (the rows
+        # want text), instead of parsing a UUID per event only to print it again.
+        text_ids = env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite"
+        ledger = Ledger(env={**env, "CREATE_TABLE": "no", **({"ORIGINATOR_ID_TYPE": "text"} if text_ids else {})})
         recorder, mapper = ledger.recorder, ledger.mapper
+        decode = _text_id_decoder(mapper) if text_ids and not (mapper.cipher or mapper.compressor) else None
         state = TableState(Database(url, schema=schema))
         builder = RowBuilder()
         carry: Carry | None = None
@@ -112,7 +117,7 @@ def _build(pipe: Any, spool: str, env: dict[str, str], url: str, schema: str | N
             notifications = recorder.select_notifications(position, batch, stop=stop, inclusive_of_start=False)
             if not notifications:
                 break
-            events = [(n.id, mapper.to_domain_event(n)) for n in notifications]
+            events = decode(notifications) if decode else [(n.id, mapper.to_domain_event(n)) for n in notifications]
             while acknowledged < sent - 1:  # the tables must hold every batch before the carried one
                 pipe.recv()
                 acknowledged += 1
@@ -139,6 +144,33 @@ def _build(pipe: Any, spool: str, env: dict[str, str], url: str, schema: str | N
             pipe.send(("error", traceback.format_exc()))
         except OSError:
             pass
+
+
+def _text_id_decoder(mapper: Any) -> Callable[[Any], list[tuple[int, Any]]]:
+    """The library's `Mapper.to_domain_event` (no cipher, no compressor), with originator ids as text
+    in `str(UUID)` form. Only for the row builder, which wants text; events leave this process as rows.
+    """
+    transcoder = mapper.transcoder
+
+    def decode(notifications: Any) -> list[tuple[int, Any]]:
+        events = []
+        for n in notifications:
+            cls = resolve_topic(n.topic)
+            state = transcoder.decode(n.state)
+            text = n.originator_id  # the library stores UUID.hex; str(UUID) puts the dashes in
+            state["originator_id"] = (f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+                                      if len(text) == 32 else text)
+            state["originator_version"] = n.originator_version
+            version, stored = getattr(cls, "class_version", 1), state.pop("class_version", 1)
+            while stored < version:
+                getattr(cls, f"upcast_v{stored}_v{stored + 1}")(state)
+                stored += 1
+            event = object.__new__(cls)
+            object.__setattr__(event, "__dict__", state)
+            events.append((n.id, event))
+        return events
+
+    return decode
 
 
 @contextmanager
