@@ -20,3 +20,25 @@ def describe() -> str:
     except (OSError, StopIteration):
         pass
     return f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def calibration() -> float:
+    """Milliseconds for a fixed pure-Python loop (median of five): how fast this shared machine is right now.
+
+    The same code measured here at different times of one day took 440-590 ms: compare
+    figures from different runs only after dividing by this.
+    """
+    import statistics
+    import time
+
+    times = []
+    for _ in range(5):
+        started, total = time.perf_counter(), 0
+        for i in range(5_000_000):
+            total += i
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def load() -> str:
+    return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
