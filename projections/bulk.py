@@ -70,11 +70,8 @@ def catch_up(views: Any, ledger: Any, stop: int, progress: Callable[[int], None]
                 with open(path, "rb") as f:
                     rows = Rows(*orjson.loads(f.read()))
                 os.unlink(path)
-                with db.transaction():
-                    if views._locked_position() != first:
-                        raise Overtaken(first)
-                    write_rows(db, rows)
-                    views._set_position(last)
+                if not views.apply_at(first, last, lambda: write_rows(db, rows)):
+                    raise Overtaken(first)
                 here.send(last)
                 reached = last
                 if progress:

@@ -1,7 +1,7 @@
 """The base of the read models that keep their rows and their log position in one database."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from projections.db import Database
 from projections.runner import Event
@@ -56,6 +56,18 @@ class TrackedTables:
                 self.write(todo)
             if position > done:
                 self._set_position(position)
+
+    def apply_at(self, expected: int, position: int, write: Callable[[], None]) -> bool:
+        """One transaction: if the position is still `expected`, run `write` and move it to `position`.
+
+        False (nothing written) when another process moved the position meanwhile.
+        """
+        with self.db.transaction():
+            if self._locked_position() != expected:
+                return False
+            write()
+            self._set_position(position)
+        return True
 
     def _set_position(self, position: int) -> None:
         self.db.execute("INSERT INTO v_tracking (name, position) VALUES (?, ?) "
