@@ -58,7 +58,7 @@ class ItemResult:
 
 
 @dataclass(frozen=True)
-class _Checked:
+class CheckedItem:
     """An item that passed validation, with the aggregate it acts on."""
 
     index: int
@@ -70,6 +70,16 @@ class _Checked:
     target: UUID
     digest: str = ""  # of the normalised fields; computed with the check, off the storing path
     window: dict[str, Any] | None = None
+
+    def as_row(self) -> tuple:
+        """Plain values (the target as hex) for sending to another process; see `from_row`."""
+        return (self.index, self.kind, self.action, self.reason, self.fields, self.department, self.target.hex,
+                self.digest, self.window)
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> CheckedItem:
+        index, kind, action, reason, fields, department, target, digest, window = row
+        return cls(index, kind, action, reason, fields, department, UUID(hex=target), digest, window)
 
 
 class Checker:
@@ -87,10 +97,10 @@ class Checker:
         dept = self.catalog.department(department)
         return penalty_window(self.rules, fields, dept.key if dept else None).as_dict()
 
-    def check_all(self, items: Sequence[Any], department: str | None, default_kind: str | None) -> list[_Checked | ItemResult]:
+    def check_all(self, items: Sequence[Any], department: str | None, default_kind: str | None) -> list[CheckedItem | ItemResult]:
         return [self.check(i, item, department, default_kind) for i, item in enumerate(items)]
 
-    def check(self, index: int, item: Any, department: str | None, default_kind: str | None) -> _Checked | ItemResult:
+    def check(self, index: int, item: Any, department: str | None, default_kind: str | None) -> CheckedItem | ItemResult:
         """Validate one item without touching the store; name the aggregate it acts on."""
         kind = item.get("kind") if isinstance(item, dict) else None
         try:
@@ -103,7 +113,7 @@ class Checker:
                 if errors:
                     raise ValidationFailed(errors)
                 target = record_id(kind, str(key["authority_code"]).upper(), key["document_number"])
-                return _Checked(index, kind, action, reason, key, dept, target)
+                return CheckedItem(index, kind, action, reason, key, dept, target)
             fields = self.validator.validate(kind, raw, dept)
             fields.setdefault("source_unit_code", dept)
             if kind == "entity":
@@ -113,7 +123,7 @@ class Checker:
                 target = record_id(REMOVAL_OF[kind], authority, fields["listing_document_number"])
             else:
                 target = record_id(kind, fields["authority_code"], fields["document_number"])
-            return _Checked(index, kind, action, reason, fields, dept, target, digest(fields),
+            return CheckedItem(index, kind, action, reason, fields, dept, target, digest(fields),
                             self.window(kind, fields, dept))
         except ValidationFailed as failed:
             return ItemResult(index, REJECTED, kind if isinstance(kind, str) else None, errors=failed.errors)
@@ -194,10 +204,10 @@ class Ledger(Application):
         return self.store(self.checker.check_all(items, department, default_kind), submitter=submitter,
                           attempts=attempts)
 
-    def store(self, checked: Sequence[_Checked | ItemResult], *, submitter: str, attempts: int = 3) -> BatchResult:
+    def store(self, checked: Sequence[CheckedItem | ItemResult], *, submitter: str, attempts: int = 3) -> BatchResult:
         """Store items already checked by a `Checker` (possibly in another process): one transaction."""
         for attempt in range(attempts):
-            targets = {c.target for c in checked if isinstance(c, _Checked)}
+            targets = {c.target for c in checked if isinstance(c, CheckedItem)}
             touched: dict[UUID, Any] = {agg.id: agg for agg in self._load_many(targets)}
             results = [c if isinstance(c, ItemResult) else self._apply(c, submitter, touched) for c in checked]
             pending = [agg for agg in touched.values() if agg.pending_events]
@@ -224,7 +234,7 @@ class Ledger(Application):
     def _load_many(self, ids: set[UUID]) -> list[Any]:
         return [self.repository.get(i) for i in self.existing_ids(ids)]
 
-    def _apply(self, c: _Checked, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
+    def _apply(self, c: CheckedItem, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
         try:
             if c.action == "withdraw":
                 return self._withdraw(c, submitter, touched)
@@ -246,7 +256,7 @@ class Ledger(Application):
     def window(self, kind: str, fields: dict[str, Any], department: str) -> dict[str, Any] | None:
         return self.checker.window(kind, fields, department)
 
-    def _record_decision(self, c: _Checked, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
+    def _record_decision(self, c: CheckedItem, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
         record: Record | None = touched.get(c.target)
         fields_digest, window = c.digest, c.window
         if c.action == "correct":
@@ -270,7 +280,7 @@ class Ledger(Application):
         touched[c.target] = record
         return self._outcome(c.index, c.kind, record, True)
 
-    def _withdraw(self, c: _Checked, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
+    def _withdraw(self, c: CheckedItem, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
         record: Record | None = touched.get(c.target)
         if record is None:
             raise RecordNotFoundError("document_number", "not_found", "要撤回的决定不存在", "the decision to withdraw does not exist")
@@ -279,7 +289,7 @@ class Ledger(Application):
             raise ValidationFailed(errors)
         return self._outcome(c.index, c.kind, record, record.withdraw(c.reason, c.department, submitter))
 
-    def _remove(self, c: _Checked, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
+    def _remove(self, c: CheckedItem, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
         listing: Record | None = touched.get(c.target)
         if listing is None:
             raise RecordNotFoundError(
@@ -292,7 +302,7 @@ class Ledger(Application):
         changed = listing.remove_from_list(c.fields, c.department, submitter, c.digest)
         return self._outcome(c.index, c.kind, listing, changed)
 
-    def _register(self, c: _Checked, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
+    def _register(self, c: CheckedItem, submitter: str, touched: dict[UUID, Any]) -> ItemResult:
         entity: Entity | None = touched.get(c.target)
         fields_digest = c.digest
         if entity is None:
