@@ -88,8 +88,11 @@ class Runner:
         positions = {p.name: p.position() for p in self.projections}
         start = min(positions.values(), default=0)
         recorder, mapper = self.ledger.recorder, self.ledger.mapper
+        # Far behind, bigger batches: a tenth of the transactions, and of the search index's commits
+        # (one tantivy segment each). Near the end, small ones keep each write lock short.
+        size = self.batch_size * 10 if end - start >= self.batch_size * 50 else self.batch_size
         while True:
-            notifications = recorder.select_notifications(start, self.batch_size, stop=stop, inclusive_of_start=False)
+            notifications = recorder.select_notifications(start, size, stop=stop, inclusive_of_start=False)
             if not notifications:
                 return start
             decoded: list[Event] | None = None
@@ -108,7 +111,7 @@ class Runner:
             if progress:
                 progress(last - start)
             start = last
-            if len(notifications) < self.batch_size:
+            if len(notifications) < size:
                 return start
 
     def reset(self) -> None:

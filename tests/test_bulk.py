@@ -17,6 +17,7 @@ from projections import bulk
 from projections.ledger_views import INDEXES, LedgerViews
 from projections.runner import Runner
 from tests.conftest import TODAY
+from tests.records import SCJG, penalty
 from tests.test_crash import assert_views_equal_a_replay, cli_env, wait_until
 
 TABLES = ("v_records", "v_entities", "v_log")
@@ -176,3 +177,28 @@ def test_the_bulk_threshold_comes_from_the_environment(tmp_path, monkeypatch):
         assert platform.runner.bulk_after == (50_000 if (os.cpu_count() or 1) > 1 else 0)
     finally:
         platform.close()
+
+
+def test_far_behind_the_ordinary_loop_takes_ten_times_bigger_batches_and_writes_the_same(platform):
+    end = fill(platform)
+    platform.runner.catch_up()
+    expected = dump(platform.views_db)
+    views = platform.ledger_views
+    views.reset()
+    sizes: list[int] = []
+    apply = views.apply
+
+    def recording(events, position):
+        sizes.append(len(events))
+        apply(events, position)
+
+    views.apply = recording
+    assert end >= 500
+    Runner(platform.ledger, [views], batch_size=10, bulk_after=0).catch_up()
+    assert sizes[0] == 100 and sum(sizes) == end
+    assert dump(platform.views_db) == expected
+    sizes.clear()
+    platform.ledger.submit([penalty(i, document_number=f"本市监罚测〔2026〕{i}号") for i in range(1, 26)],
+                           department=SCJG, submitter="t")
+    assert Runner(platform.ledger, [views], batch_size=10, bulk_after=0).catch_up() == end + 25
+    assert sizes == [10, 10, 5]  # near the end, batches stay small (short write locks)
