@@ -40,6 +40,8 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS v_records_entity ON v_records (entity_key, valid_to)",
     "CREATE INDEX IF NOT EXISTS v_records_open ON v_records (record_id, valid_to)",
     "CREATE INDEX IF NOT EXISTS v_entities_current ON v_entities (valid_to, district)",
+    # Without this the readers' "which of these entities are current" lookups scanned every
+    # current entity (the planner took v_entities_current).
     "CREATE INDEX IF NOT EXISTS v_entities_open ON v_entities (entity_key, valid_to)",
     "CREATE INDEX IF NOT EXISTS v_entities_code ON v_entities (credit_code, valid_to)",
 ]
