@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+import orjson
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import ConflictingResubmissionError, DomainRuleError, RecordWithdrawnError
@@ -34,11 +35,35 @@ def entity_id(key: str) -> UUID:
 
 
 def _plain(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not part of a record")
+
+
+def _has_float(value: Any) -> bool:
+    kind = type(value)
+    if kind is float:
+        return True
+    if kind is dict:
+        return any(_has_float(v) for v in value.values())
+    if kind is list or kind is tuple:
+        return any(_has_float(v) for v in value)
+    return False
 
 
 def digest(fields: dict[str, Any]) -> str:
-    """A stable hash of a record's content, used to recognise a resubmission."""
+    """A stable hash of a record's content, used to recognise a resubmission.
+
+    The bytes hashed are, and must stay, `json.dumps(fields, sort_keys=True, ensure_ascii=False,
+    separators=(",", ":"))` with decimals as strings: digests are stored in the log. orjson writes
+    the same bytes four times faster for everything a validated record holds; it writes small
+    floats differently (1e-05 against 0.00001), so anything holding a float goes through json.
+    """
+    if not _has_float(fields):
+        try:
+            return hashlib.sha256(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS, default=_plain)).hexdigest()
+        except TypeError:  # an integer beyond 64 bits, say: json writes it, orjson does not
+            pass
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=_plain, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
