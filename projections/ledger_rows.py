@@ -256,22 +256,14 @@ class _Batch:
         return row if row is not None else self.state.current_record(rid)
 
     def close_record(self, rid: str, position: int) -> None:
-        row = self.records.get(rid)
-        if row is not None:
-            row["valid_to"] = position
-        else:
-            self.rows.record_closes.append((position, rid))
+        _close(self.records, self.rows.record_closes, rid, position)
 
     def insert_record(self, row: dict[str, Any]) -> None:
         self.records[row["record_id"]] = row
         self.record_rows.append(row)
 
     def close_entity(self, key: str, position: int) -> None:
-        row = self.entity_rows.get(key)
-        if row is not None:
-            row["valid_to"] = position
-        else:
-            self.rows.entity_closes.append((position, key))
+        _close(self.entity_rows, self.rows.entity_closes, key, position)
 
     def insert_entity(self, row: dict[str, Any]) -> None:
         self.entities.add(row["entity_key"])
@@ -283,3 +275,12 @@ class _Batch:
         rows.records = [_record_tuple(r) for r in self.record_rows]
         rows.entities = [_entity_tuple(r) for r in self.all_entity_rows]
         return rows, Carry(self.records, set(self.entity_rows))  # written or not, the rest is in the tables
+
+
+def _close(current: dict[str, dict[str, Any]], closes: list[tuple[int, str]], key: str, position: int) -> None:
+    """End the current row of `key`: this batch's own row if it made one, else an UPDATE when written."""
+    row = current.get(key)
+    if row is not None:
+        row["valid_to"] = position
+    else:
+        closes.append((position, key))
