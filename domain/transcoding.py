@@ -33,17 +33,18 @@ class LedgerTranscoder(JSONTranscoder):
                     tags -= 1
             if not tags:
                 return value
-        return self._revive(value)
+        return self.revive(value)
 
-    def _revive(self, value: Any) -> Any:
+    def revive(self, value: Any) -> Any:
+        """Replace the library's tagged values inside `value` (orjson-parsed) by the objects they stand for."""
         if type(value) is dict:
             for key, item in value.items():
                 if type(item) is dict or type(item) is list:
-                    value[key] = self._revive(item)  # replaces a value, never a key: safe while iterating
+                    value[key] = self.revive(item)  # replaces a value, never a key: safe while iterating
             if len(value) == 2 and "_type_" in value and "_data_" in value:
                 return self._decode_obj(value)
         elif type(value) is list:
             for i, item in enumerate(value):
                 if type(item) is dict or type(item) is list:
-                    value[i] = self._revive(item)
+                    value[i] = self.revive(item)
         return value

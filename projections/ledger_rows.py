@@ -1,18 +1,18 @@
 """The rows of the ledger read models, built from events: plain Python, no SQL.
 
 `RowBuilder.build` turns one batch of events into `Rows` (tuples in column order, the
-previous versions to close, the log lines). What it must know of the state before the
-batch (the current row of a corrected record, whether an entity has a profile yet) it
-asks a `State`; what the batch itself created it keeps, and hands on as a `Carry`, so
-the next batch can be built before this one is written (projections/bulk.py does that
-in a second process during a rebuild).
+previous versions to close, the log lines) in two halves: `prepare` needs only the events
+(most of the work: public fields, JSON), `complete` asks a `State` what it must know of
+the state before the batch (the current row of a corrected record, whether an entity has
+a profile yet). projections/bulk.py prepares batches in two processes at once and
+completes each once the batch before it is committed.
 
 Only public fields reach a row: ID numbers and phone numbers never do.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -92,16 +92,30 @@ class Rows:
     log: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
-@dataclass
-class Carry:
-    """What a batch created, for building the next batch before this one is written."""
+# What `prepare` leaves for `complete`, one per event that changes a row.
+_NEW_RECORD, _RECORD_CHANGE, _ENTITY_EVENT = 1, 2, 3
 
-    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # record_id -> its current row
-    entities: set[str] = field(default_factory=set)  # entity keys it gave a row
+
+@dataclass
+class Prepared:
+    """One batch, worked out as far as it can be without the tables: the log lines, every new
+    record's row and every registration's row; what needs the state before the batch is left
+    as steps for `RowBuilder.complete`."""
+
+    log: list[tuple[int, str, str, str]] = field(default_factory=list)
+    steps: list[tuple] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)  # entity keys whose existence the steps ask about
 
 
 class RowBuilder:
-    """Events -> rows of v_records, v_entities and v_log."""
+    """Events -> rows of v_records, v_entities and v_log, in two halves.
+
+    `prepare` needs nothing but the events, so batches can be prepared in any order and in
+    parallel (projections/bulk.py does, in two processes); it is where the time goes (the
+    public fields, the JSON). `complete` needs the state before the batch (the tables, as
+    committed) and is cheap: it decides which rows end which, and builds what depends on an
+    earlier row (corrections, withdrawals, removals, repairs, objections).
+    """
 
     def __init__(self) -> None:
         self.private = {k: schemas.private_fields(k) for k in schemas.KINDS}
@@ -109,39 +123,63 @@ class RowBuilder:
         self.list_months = schemas.publicity_rules()["lists"]["dishonesty_listing_months"]
         self._topics: dict[type, str] = {}
 
-    def build(self, events: Sequence[tuple[int, Any]], state: State, carry: Carry | None = None) -> tuple[Rows, Carry]:
-        batch = _Batch(state, carry or Carry())
-        batch.preload(events)
-        log = batch.rows.log
+    def build(self, events: Sequence[tuple[int, Any]], state: State) -> Rows:
+        return self.complete(self.prepare(events), state)
+
+    def prepare(self, events: Sequence[tuple[int, Any]]) -> Prepared:
+        prepared = Prepared()
+        log, steps, keys = prepared.log, prepared.steps, prepared.keys
         for position, event in events:
             cls = type(event)
             topic = self._topics.get(cls)
             if topic is None:
                 topic = self._topics[cls] = cls.TOPIC.removeprefix("gongshi:")
-            stamp = event.timestamp.isoformat()
+            stamp = event.timestamp
+            if type(stamp) is not str:  # projections/bulk.py reads it as the ISO text it is stored as
+                stamp = stamp.isoformat()
             originator = str(event.originator_id)
             log.append((position, stamp, topic, originator))
             if cls is Record.Recorded:
-                self._recorded(batch, position, event, originator, stamp)
+                row = self._new_record(position, event, originator, stamp)
+                steps.append((_NEW_RECORD, position, row, event))
+                if row["entity_key"] is not None:
+                    keys.add(row["entity_key"])
             elif issubclass(cls, Record.Event):
-                self._record_changed(batch, position, event, originator, stamp)
+                steps.append((_RECORD_CHANGE, position, event, originator, stamp))
             elif cls is Entity.Registered or cls is Entity.Changed:
-                self._entity_event(batch, position, event, stamp)
+                row = self._entity_row(position, event, stamp)
+                steps.append((_ENTITY_EVENT, position, row))
+                keys.add(row["entity_key"])
+        return prepared
+
+    def complete(self, prepared: Prepared, state: State) -> Rows:
+        batch = _Batch(state, prepared)
+        for step in prepared.steps:
+            what, position = step[0], step[1]
+            if what == _NEW_RECORD:
+                row, event = step[2], step[3]
+                batch.insert_record(row)
+                key = row["entity_key"]
+                if key is not None and key not in batch.entities:
+                    self._party_entity(batch, position, key, event.kind, event.fields, row["recorded_at"])
+            elif what == _RECORD_CHANGE:
+                self._record_changed(batch, position, *step[2:])
+            else:
+                row = step[2]
+                if row["entity_key"] in batch.entities:
+                    batch.close_entity(row["entity_key"], position)
+                batch.insert_entity(row)
         return batch.finish()
 
     def _public(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
         return public_fields(fields, self.private[kind], self.free_text[kind])
 
     # -- records ----------------------------------------------------------------------------------
-    def _recorded(self, batch: _Batch, position: int, event: Any, rid: str, stamp: str) -> None:
-        kind, fields = event.kind, event.fields
-        row = self._record_row(kind, fields, event.window, event.department)
+    def _new_record(self, position: int, event: Any, rid: str, stamp: str) -> dict[str, Any]:
+        row = self._record_row(event.kind, event.fields, event.window, event.department)
         row.update(record_id=rid, valid_from=position, valid_to=None, version=1, event="recorded", reason=None,
                    status="active", removed_date=None, objection=0, recorded_at=stamp)
-        batch.insert_record(row)
-        key = row["entity_key"]
-        if key is not None and key not in batch.entities:
-            self._party_entity(batch, position, key, kind, fields, stamp)
+        return row
 
     def _record_changed(self, batch: _Batch, position: int, event: Any, rid: str, stamp: str) -> None:
         previous = batch.current_record(rid)
@@ -212,47 +250,34 @@ class RowBuilder:
             "data": to_json(self._public(kind, data)), "updated_at": stamp,
         })
 
-    def _entity_event(self, batch: _Batch, position: int, event: Any, stamp: str) -> None:
+    def _entity_row(self, position: int, event: Any, stamp: str) -> dict[str, Any]:
         fields = event.fields
         key = fields["credit_code"]
-        if key in batch.entities:
-            batch.close_entity(key, position)
-        batch.insert_entity({
+        return {
             "entity_key": key, "valid_from": position, "valid_to": None, "version": event.originator_version,
             "credit_code": key, "name": fields["name"], "category": entity_category(key),
             "entity_type": fields.get("entity_type"), "district": fields.get("district_code"),
             "registered_in_city": 1, "legal_representative": fields.get("legal_representative"),
             "status": fields.get("status"), "established": fields.get("established"),
             "data": to_json(self._public("entity", fields)), "updated_at": stamp,
-        })
+        }
 
 
 class _Batch:
-    """The rows of one batch while it is built: what it created, over what came before it."""
+    """The rows of one batch while it is completed: what it created, over what came before it."""
 
-    def __init__(self, state: State, carry: Carry):
+    def __init__(self, state: State, prepared: Prepared):
         self.state = state
-        self.carry = carry  # the previous batch's creations, perhaps not written yet
-        self.rows = Rows()
+        self.rows = Rows(log=prepared.log)
         self.records: dict[str, dict[str, Any]] = {}  # record_id -> current row created in this batch
         self.record_rows: list[dict[str, Any]] = []
         self.entity_rows: dict[str, dict[str, Any]] = {}  # entity_key -> current row created in this batch
         self.all_entity_rows: list[dict[str, Any]] = []
-        self.entities: set[str] = set(carry.entities)  # keys known to have a current row
-
-    def preload(self, events: Iterable[tuple[int, Any]]) -> None:
-        keys = set()
-        for _, event in events:
-            fields = getattr(event, "fields", None)
-            if fields is not None:
-                key = entity_key_of(fields)
-                if key and key not in self.entities:
-                    keys.add(key)
-        if keys:
-            self.entities |= self.state.existing_entities(sorted(keys))
+        # keys known to have a current row: one query for the batch, then what the batch adds
+        self.entities: set[str] = state.existing_entities(sorted(prepared.keys)) if prepared.keys else set()
 
     def current_record(self, rid: str) -> dict[str, Any]:
-        row = self.records.get(rid) or self.carry.records.get(rid)
+        row = self.records.get(rid)
         return row if row is not None else self.state.current_record(rid)
 
     def close_record(self, rid: str, position: int) -> None:
@@ -270,11 +295,11 @@ class _Batch:
         self.entity_rows[row["entity_key"]] = row
         self.all_entity_rows.append(row)
 
-    def finish(self) -> tuple[Rows, Carry]:
+    def finish(self) -> Rows:
         rows = self.rows
         rows.records = [_record_tuple(r) for r in self.record_rows]
         rows.entities = [_entity_tuple(r) for r in self.all_entity_rows]
-        return rows, Carry(self.records, set(self.entity_rows))  # written or not, the rest is in the tables
+        return rows
 
 
 def _close(current: dict[str, dict[str, Any]], closes: list[tuple[int, str]], key: str, position: int) -> None:

@@ -65,11 +65,10 @@ class LedgerViews(TrackedTables):
         self.builder = RowBuilder()
 
     def write(self, events: Sequence[Event]) -> None:
-        rows, _ = self.builder.build(events, TableState(self.db))
-        write_rows(self.db, rows)
+        write_rows(self.db, self.builder.build(events, TableState(self.db)))
 
     def bulk_catch_up(self, ledger: Any, stop: int, progress: Callable[[int], None] | None = None) -> int:
-        """Far behind: build the rows in a second process while this one writes them (projections/bulk.py)."""
+        """Far behind: this process and a second one take batches in turn (projections/bulk.py)."""
         from projections import bulk
 
         return bulk.catch_up(self, ledger, stop, progress)

@@ -62,21 +62,13 @@ class TrackedTables:
 
         False (nothing written) when another process moved the position meanwhile.
         """
-        with self.db.transaction():
-            if self._locked_position() != expected:
-                return False
-            write()
-            self._set_position(position)
-        return True
+        return write_at(self.db, self.name, expected, position, write)
 
     def _set_position(self, position: int) -> None:
-        self.db.execute("INSERT INTO v_tracking (name, position) VALUES (?, ?) "
-                        "ON CONFLICT (name) DO UPDATE SET position=excluded.position", (self.name, position))
+        _set_position(self.db, self.name, position)
 
     def _locked_position(self) -> int:
-        lock = " FOR UPDATE" if self.db.dialect == "postgresql" else ""
-        rows = self.db.execute(f"SELECT position FROM v_tracking WHERE name=?{lock}", (self.name,))
-        return rows[0][0] if rows else 0
+        return _locked_position(self.db, self.name)
 
     def reset(self) -> None:
         """Start again from position 0: empty tables without their secondary indexes (see `tick`)."""
@@ -99,3 +91,24 @@ class TrackedTables:
 
     def write(self, events: Sequence[Event]) -> None:
         raise NotImplementedError
+
+
+def write_at(db: Database, name: str, expected: int, position: int, write: Callable[[], None]) -> bool:
+    """`TrackedTables.apply_at` for a process that has the database but not the projection object."""
+    with db.transaction():
+        if _locked_position(db, name) != expected:
+            return False
+        write()
+        _set_position(db, name, position)
+    return True
+
+
+def _set_position(db: Database, name: str, position: int) -> None:
+    db.execute("INSERT INTO v_tracking (name, position) VALUES (?, ?) "
+               "ON CONFLICT (name) DO UPDATE SET position=excluded.position", (name, position))
+
+
+def _locked_position(db: Database, name: str) -> int:
+    lock = " FOR UPDATE" if db.dialect == "postgresql" else ""
+    rows = db.execute(f"SELECT position FROM v_tracking WHERE name=?{lock}", (name,))
+    return rows[0][0] if rows else 0

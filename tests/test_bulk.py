@@ -1,6 +1,9 @@
 """Catching the ledger views up with a second process (projections/bulk.py) gives exactly the rows
 that batch-by-batch catching up gives, never applies an event twice, and leaves the readers'
-indexes out of a rebuild until it has caught up."""
+indexes out of a rebuild until it has caught up.
+
+Most tests turn `SOLO_START` off: the two processes then take turns from the first batch
+(otherwise this process would do a small log alone before the second one has started)."""
 from __future__ import annotations
 
 import os
@@ -54,6 +57,7 @@ def test_bulk_catch_up_writes_the_rows_batch_by_batch_catching_up_writes(platfor
     # Small batches, so changes find their earlier row in the same batch, in the carried batch
     # (maybe not written yet) and in the tables.
     monkeypatch.setattr(bulk, "BATCH", 37)
+    monkeypatch.setattr(bulk, "SOLO_START", False)
     views = platform.ledger_views
     views.reset()
     reported: list[int] = []
@@ -67,6 +71,7 @@ def test_a_replay_reports_progress_up_to_the_log_end_with_a_bulk_phase(platform,
     end = fill(platform)
     platform.runner.catch_up()
     monkeypatch.setattr(bulk, "BATCH", 500)
+    monkeypatch.setattr(bulk, "SOLO_START", False)
     platform.runner.bulk_after = 1
     platform.runner.reset()
     reported: list[int] = []
@@ -110,6 +115,7 @@ def test_bulk_catch_up_gives_way_when_another_process_moved_the_position(platfor
     platform.runner.catch_up()
     expected = dump(platform.views_db)
     monkeypatch.setattr(bulk, "BATCH", 200)
+    monkeypatch.setattr(bulk, "SOLO_START", False)
     db = platform.views_db
     platform.ledger_views.reset()
     Runner(platform.ledger, [LedgerViews(db)]).catch_up(stop=450)  # "another process" got this far
@@ -119,16 +125,46 @@ def test_bulk_catch_up_gives_way_when_another_process_moved_the_position(platfor
     assert dump(db) == expected
 
 
-def test_a_failing_row_builder_is_reported_and_writes_nothing(sqlite_platform, monkeypatch):
-    fill(sqlite_platform)
+def test_a_failing_partner_is_reported_and_leaves_whole_batches_to_go_on_from(sqlite_platform, monkeypatch):
+    end = fill(sqlite_platform)
+    sqlite_platform.runner.catch_up()
+    db = sqlite_platform.views_db
+    expected = dump(db)
     views = sqlite_platform.ledger_views
     views.reset()
-
+    monkeypatch.setattr(bulk, "BATCH", 200)
+    monkeypatch.setattr(bulk, "SOLO_START", False)
+    # the second process builds its ledger from this environment; this process reads with its own
     monkeypatch.setattr(sqlite_platform.ledger, "env", {"PERSISTENCE_MODULE": "no.such.module"})
     with pytest.raises(RuntimeError, match="row builder failed"):
-        bulk.catch_up(views, sqlite_platform.ledger, sqlite_platform.ledger.position())
-    assert views.position() == 0
-    assert sqlite_platform.views_db.execute("SELECT COUNT(*) FROM v_records")[0][0] == 0
+        bulk.catch_up(views, sqlite_platform.ledger, end)
+    assert views.position() == 0  # it failed before it was ready: nothing written
+    assert db.execute("SELECT COUNT(*) FROM v_log")[0][0] == 0
+    Runner(sqlite_platform.ledger, [views], bulk_after=0).catch_up()
+    assert dump(db) == expected
+
+
+def test_a_partner_failing_mid_run_is_reported_and_the_tables_hold_whole_batches(sqlite_platform, monkeypatch):
+    from eventsourcing.persistence import StoredEvent
+    import uuid
+
+    end = fill(sqlite_platform)
+    # an event no process can read, at the end of the log: in the partner's last batch
+    sqlite_platform.ledger.recorder.insert_events(
+        [StoredEvent(originator_id=uuid.uuid4(), originator_version=1, topic="gongshi:No.Such", state=b"{}")])
+    batches = -(-(end + 1) // 200)
+    assert batches % 2 == 0, "the last batch should be the partner's; change the batch size if this fails"
+    db = sqlite_platform.views_db
+    views = sqlite_platform.ledger_views
+    Runner(sqlite_platform.ledger, [views], bulk_after=0).catch_up(stop=(batches - 1) * 200)
+    expected = dump(db)
+    views.reset()
+    monkeypatch.setattr(bulk, "BATCH", 200)
+    monkeypatch.setattr(bulk, "SOLO_START", False)
+    with pytest.raises(RuntimeError, match="row builder failed"):
+        bulk.catch_up(views, sqlite_platform.ledger, end + 1)
+    assert views.position() == (batches - 1) * 200
+    assert dump(db) == expected
 
 
 @pytest.mark.slow
@@ -141,24 +177,50 @@ def test_a_replay_killed_during_its_bulk_phase_catches_up_to_exactly_a_rebuild(s
     finally:
         platform.close()
     assert end > 12_000
-    spool = tmp_path / "tmp"
-    spool.mkdir()
-    env = {**cli_env(settings), "GONGSHI_BULK_AFTER": "1", "TMPDIR": str(spool)}
+    env = {**cli_env(settings), "GONGSHI_BULK_AFTER": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "gongshi.cli", "replay"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     probe = Platform(settings, today=TODAY)
     try:
         # before the replay's reset the position is `end`, right after it 0: wait for the first bulk batch
-        wait_until(lambda: 0 < probe.ledger_views.position() < end or proc.poll() is not None)
+        wait_until(lambda: (0 < probe.ledger_views.position() < end and partners(proc.pid))
+                   or proc.poll() is not None)
         reached = probe.ledger_views.position()
+        builders = partners(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
         probe.close()
     assert 0 < reached < end, "the kill should land mid-rebuild; make the log bigger if this fails"
-    # the builder sees its writer gone, stops and removes its spool
-    wait_until(lambda: not any(p.name.startswith("gongshi-rows-") for p in spool.iterdir()), timeout=30)
+    assert builders
+    # the second process sees the first one gone and stops (it writes nothing out of turn)
+    wait_until(lambda: not any(running(pid) for pid in builders), timeout=30)
     assert_views_equal_a_replay(settings)
+
+
+def partners(pid: int) -> list[int]:
+    """The multiprocessing children of a process, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    cmdline = f.read()
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == pid and b"multiprocessing" in cmdline:
+                found.append(int(entry))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"  # a zombie has stopped
+    except OSError:
+        return False
 
 
 def test_the_bulk_threshold_comes_from_the_environment(tmp_path, monkeypatch):
