@@ -38,7 +38,7 @@ from projections.tracked import write_at
 
 log = logging.getLogger(__name__)
 
-BATCH = 2000  # events per transaction
+BATCH = 5000  # events per transaction
 # This process takes the batches alone until the partner process is ready (it takes a second to
 # start); tests turn this off so that the two take turns from the first batch.
 SOLO_START = True
@@ -276,7 +276,7 @@ def _writer_settings(db: Database) -> Iterator[None]:
         conn.execute(f"PRAGMA wal_autocheckpoint={int(checkpoint)}")
 
 
-CHECKPOINT_EVENTS = 20_000  # about 40-80 MB of write-ahead log
+CHECKPOINT_EVENTS = 50_000  # events between checkpoints: each copies the latest version of a page once
 
 
 @contextmanager
