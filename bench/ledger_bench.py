@@ -100,9 +100,9 @@ def cpu_seconds() -> tuple[float, float]:
 
 def replay_rate(platform: Platform) -> tuple[float, float, float]:
     """Rebuild the ledger read models (records, entities, log) alone from position 0, as `gongshi replay`
-    does (a bulk phase with the row builder in a second process, then the indexes).
+    does (a bulk phase in which this process and a second one take batches in turn, then the indexes).
 
-    Returns events/s and the CPU seconds per 1,000 events of this process and of the builder.
+    Returns events/s and the CPU milliseconds per 1,000 events of this process and of the second one.
     """
     runner = Runner(platform.ledger, [platform.ledger_views])
     runner.reset()
@@ -202,7 +202,7 @@ def main() -> None:
              + ", ".join(f"{c:.0f} ms" for c in calibrations) + " (lower is a faster machine at that moment).", "",
              "| store | records | bare library saves/s | gongshi import records/s | ratio (target ≥ 0.6) "
              "| import in one process, ratio | replay events/s, median (target ≥ 20,000 on SQLite) | replay runs "
-             "| CPU ms per 1,000 events: writer / row builder | load |",
+             "| CPU ms per 1,000 events: this process / the second | load |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     lines += [f"| {s} | {n:,} | {b:,.0f} | {r:,.0f} | {r / b:.2f} | {one:,.0f} = {one / b:.2f} | {p:,.0f} | "
               f"{', '.join(f'{x:,.0f}' for x in runs)} | {mc:.0f} / {bc:.0f} | {ld} |"
@@ -216,9 +216,10 @@ def main() -> None:
               "application. By default `gongshi import` checks batch n+1 in a second process while batch n "
               "is stored; the one-process column is the same import with no second process (what a machine "
               "with no free core gets). Replay rebuilds v_records, v_entities and v_log from position 0 the way "
-              "`gongshi replay` does: a bulk phase with a second process building rows while the first writes "
-              "them (projections/bulk.py), then the secondary indexes. The 1,000,000-record rows run in a fresh "
-              "process each, spawn and index build included.", ""]
+              "`gongshi replay` does: a bulk phase in which this process and a second one take batches of 5,000 "
+              "events in turn, each preparing its next batch while the other writes (projections/bulk.py), then "
+              "the secondary indexes; the second process's start and the index build are included. The "
+              "1,000,000-record rows run in a fresh process each.", ""]
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
