@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import orjson
 from eventsourcing.sqlite import SQLiteRecorder
 from eventsourcing.utils import resolve_topic
 
@@ -193,7 +192,7 @@ def _reader(recorder: Any, mapper: Any) -> Read:
     text in `str(UUID)` form (no UUID parsed only to be printed again), timestamps left as the ISO
     text they are stored as; anything else as the library's own mapper gives it."""
     if not isinstance(recorder, SQLiteRecorder) or mapper.cipher or mapper.compressor \
-            or not hasattr(mapper.transcoder, "revive"):
+            or not hasattr(mapper.transcoder, "decode_keeping_time_text"):
         def read(after: int, up_to: int) -> list[tuple[int, Any]]:
             notifications = recorder.select_notifications(after, up_to - after, stop=up_to, inclusive_of_start=False)
             return [(n.id, mapper.to_domain_event(n)) for n in notifications]
@@ -202,7 +201,7 @@ def _reader(recorder: Any, mapper: Any) -> Read:
 
     statement = (f"SELECT rowid, originator_id, originator_version, topic, state FROM {recorder.events_table_name} "
                  "WHERE rowid>? AND rowid<=? ORDER BY rowid")
-    transcoder = mapper.transcoder
+    decode = mapper.transcoder.decode_keeping_time_text
     classes: dict[str, type] = {}
 
     def read_sqlite(after: int, up_to: int) -> list[tuple[int, Any]]:
@@ -214,7 +213,7 @@ def _reader(recorder: Any, mapper: Any) -> Read:
             cls = classes.get(topic)
             if cls is None:
                 cls = classes[topic] = resolve_topic(topic)
-            state = _decode(transcoder, data)
+            state = decode(data)
             # the library stores UUID.hex; str(UUID) puts the dashes in
             state["originator_id"] = (f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
                                       if len(text) == 32 else text)
@@ -229,22 +228,6 @@ def _reader(recorder: Any, mapper: Any) -> Read:
         return events
 
     return read_sqlite
-
-
-def _decode(transcoder: Any, data: bytes) -> dict[str, Any]:
-    """`LedgerTranscoder.decode`, leaving the timestamp as its ISO text (the rows want text)."""
-    try:
-        state = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return transcoder.decode(data)
-    stamp = state.get("timestamp")
-    if type(stamp) is dict and stamp.get("_type_") == "datetime_iso":
-        state["timestamp"] = stamp["_data_"]
-        if data.count(b'"_type_"') > 1:
-            state = transcoder.revive(state)
-    elif b'"_type_"' in data:
-        state = transcoder.revive(state)
-    return state
 
 
 @contextmanager
