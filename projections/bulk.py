@@ -32,7 +32,8 @@ from eventsourcing.sqlite import SQLiteRecorder
 from eventsourcing.utils import resolve_topic
 
 from projections.db import Database
-from projections.ledger_rows import Prepared
+from projections.ledger_rows import Prepared, RowBuilder
+from projections.ledger_views import TableState, write_rows
 from projections.tracked import write_at
 
 log = logging.getLogger(__name__)
@@ -83,9 +84,6 @@ class _Batches:
     """Batch k of a bulk run: the log positions (start + k*size, start + (k+1)*size]."""
 
     def __init__(self, read: Read, db: Database, name: str, start: int, stop: int, size: int):
-        from projections.ledger_rows import RowBuilder
-        from projections.ledger_views import TableState
-
         self.read, self.db, self.name, self.start, self.stop, self.size = read, db, name, start, stop, size
         self.count = -(-(stop - start) // size)
         self.builder, self.state = RowBuilder(), TableState(db)
@@ -98,8 +96,6 @@ class _Batches:
 
     def write(self, position: int, prepared: tuple[int, Prepared]) -> int:
         """Complete and write a prepared batch, the tables being at `position`; return the new position."""
-        from projections.ledger_views import write_rows
-
         last, work = prepared
         if not last:
             return position  # no events in this range
@@ -122,10 +118,7 @@ def _lead(batches: _Batches, pipe: Any, progress: Callable[[int], None] | None) 
         prepared = batches.prepare(k)
         if partner_from is not None and k > partner_from:
             position = _partner_turn(pipe, position, progress)  # batch k-1
-        reached = batches.write(position, prepared)
-        if progress and reached > position:
-            progress(reached - position)
-        position = reached
+        position = _moved(progress, position, batches.write(position, prepared))
         if partner_from is not None and k + 1 < count:
             pipe.send(("turn", position))
         k += 1 if partner_from is None else 2
@@ -135,7 +128,11 @@ def _lead(batches: _Batches, pipe: Any, progress: Callable[[int], None] | None) 
 
 
 def _partner_turn(pipe: Any, position: int, progress: Callable[[int], None] | None) -> int:
-    reached = _expect(pipe, "turn")[1]
+    return _moved(progress, position, _expect(pipe, "turn")[1])
+
+
+def _moved(progress: Callable[[int], None] | None, position: int, reached: int) -> int:
+    """Report the events between two positions; return the new one."""
     if progress and reached > position:
         progress(reached - position)
     return reached
