@@ -12,11 +12,12 @@ is public, which the index cannot decide.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
+import orjson
 import schemas
 from domain.codes import INDIVIDUAL_PLACEHOLDER, entity_category
 from domain.records import Entity, Record
@@ -67,15 +68,21 @@ def category_of(credit_code: str | None, party_type: str | None) -> str:
     return party_type or ""
 
 
-def record_doc(row: dict[str, Any], department_names: dict[str, str]) -> SearchDoc:
-    """The search document of one record version (a row of v_records)."""
-    data = json.loads(row["data"])
-    kind = row["kind"]
-    decided = row["decision_date"] or ""
-    title = schemas.kind_schema(kind).get("title", "")
+@lru_cache(maxsize=None)
+def _prose_of(kind: str) -> tuple[str, tuple[str, ...]]:
+    """A kind's title and the fields whose text is indexed, the decision's own text first (snippets start with it)."""
     names = [k for k in schemas.kind_schema(kind)["properties"]
              if k not in _NOT_TEXT and not k.endswith(("date", "_from", "_to"))]
-    names.sort(key=lambda k: k in _PARTY)  # the decision's own text first: snippets start with it
+    names.sort(key=lambda k: k in _PARTY)
+    return schemas.kind_schema(kind).get("title", ""), tuple(names)
+
+
+def record_doc(row: dict[str, Any], department_names: dict[str, str]) -> SearchDoc:
+    """The search document of one record version (a row of v_records)."""
+    data = orjson.loads(row["data"])
+    kind = row["kind"]
+    decided = row["decision_date"] or ""
+    title, names = _prose_of(kind)
     prose = _text(data.get(k) for k in names)
     removal = data.get("removal") or {}
     return SearchDoc(
@@ -93,7 +100,7 @@ def record_doc(row: dict[str, Any], department_names: dict[str, str]) -> SearchD
 
 def entity_doc(row: dict[str, Any]) -> SearchDoc:
     """The search document of a registered entity (a row of v_entities)."""
-    data = json.loads(row["data"])
+    data = orjson.loads(row["data"])
     prose = _text(data.get(k) for k in ("legal_representative", "entity_type", "address", "business_scope",
                                          "registration_authority", "status", "registration_number"))
     return SearchDoc(

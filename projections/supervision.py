@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from domain import grading, warnings
 from domain.evidence import Record
 from domain.records import Entity, Record as RecordAggregate
@@ -82,8 +84,8 @@ def load_subjects(db: Database, keys: Sequence[str], moment: Moment) -> dict[str
         clause, params = counting_clause(moment)
         for row in db.query(f"SELECT {_RECORD_SELECT} FROM v_records r WHERE r.entity_key IN ({marks}) AND {clause} "
                             "ORDER BY r.entity_key, r.decision_date, r.record_id", [*chunk, *params]):
-            row["data"] = json.loads(row["data"])
-            row["publicity"] = json.loads(row["publicity"]) if row["publicity"] else None
+            row["data"] = orjson.loads(row["data"])
+            row["publicity"] = orjson.loads(row["publicity"]) if row["publicity"] else None
             records.setdefault(row.pop("entity_key"), []).append(row)
         for key, rows in versions.items():
             found[key] = Subject(key, rows[-1], _entity(rows), records.get(key, []))
@@ -96,7 +98,7 @@ def _entity(rows: list[dict[str, Any]]) -> dict[str, Any]:
     changes = len({r["legal_representative"] for r in registered}) > 1
     versions = [{
         "position": r["valid_from"], "version": r["version"], "legal_representative": r["legal_representative"],
-        "change_date": (json.loads(r["data"]).get("change_date") if changes else None) or r["updated_at"][:10],
+        "change_date": (orjson.loads(r["data"]).get("change_date") if changes else None) or r["updated_at"][:10],
     } for r in registered]
     return {"entity_key": rows[-1]["entity_key"], "status": rows[-1]["status"], "versions": versions}
 

@@ -33,17 +33,25 @@ SEPARATOR = "|"
 OPEN, CLOSE = "〔", "〕"
 RUNS = re.compile(f"{HAN_CLASS}+|{WORD_CLASS}+|[{OPEN}{CLOSE}]")
 IS_HAN = re.compile(HAN_CLASS)
+#: The indexed tokens of folded text in one pass of the regex engine: at each Han character
+#: the bigram it starts, or the character itself where its run ends (the lookahead captures
+#: the token, the rest consumes one character); each word or bracket whole. The same tokens
+#: as `run_grams` over `runs` (tests/test_search_query.py holds the two side by side).
+_TOKENS = re.compile(f"(?=({HAN_CLASS}{HAN_CLASS}|{HAN_CLASS}|{WORD_CLASS}+|[{OPEN}{CLOSE}]))"
+                     f"(?:{HAN_CLASS}|{WORD_CLASS}+|[{OPEN}{CLOSE}])")
 
 _FOLD = {c: ord(chr(c - 0xFEE0).lower()) for c in range(0xFF01, 0xFF5F)}
 _FOLD.update({ord(c): ord(c.lower()) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
 _FOLD.update({0x3000: 0x20, ord(SEPARATOR): 0x20, ord("｜"): 0x20})
 _FOLD.update({ord(c): ord(OPEN) for c in "[(（［【〖〘"})
 _FOLD.update({ord(c): ord(CLOSE) for c in "])）］】〗〙"})
+#: Any character `fold` changes: most values have none, and a search is cheaper than translate.
+_FOLDED_AWAY = re.compile("[" + re.escape("".join(chr(c) for c in _FOLD)) + "]")
 
 
 def fold(text: str) -> str:
     """Full-width ASCII to half-width, A-Z to a-z, brackets to 〔 〕; the length never changes."""
-    return text.translate(_FOLD)
+    return text if _FOLDED_AWAY.search(text) is None else text.translate(_FOLD)
 
 
 def is_han(run: str) -> bool:
@@ -73,17 +81,7 @@ def run_grams(run: str, *, trailing: bool = True) -> list[str]:
 
 def grams(folded: str) -> list[str]:
     """Tokens of one folded value, as indexed."""
-    return [g for run in runs(folded) for g in run_grams(run)]
-
-
-def grams_field(*values: str) -> str:
-    """The main field's text: the tokens of each value, values apart, for a whitespace tokenizer."""
-    return f" {SEPARATOR} ".join(" ".join(grams(fold(v))) for v in values if v)
-
-
-def chars_field(*values: str) -> str:
-    """Folded values for a tokenizer that emits each Han character and [0-9a-z] run (tantivy)."""
-    return f" {SEPARATOR} ".join(fold(v) for v in values if v)
+    return _TOKENS.findall(folded)
 
 
 def char_tokens(folded: str) -> list[str]:
@@ -146,7 +144,9 @@ def initials_grams(initials: str) -> list[str]:
     return [initials[i : i + 3] for i in range(len(initials) - 2)]
 
 
+@lru_cache(maxsize=100_000)
 def initials_field(name: str) -> str:
+    """The initials field of a title. Cached: a name comes back with every record of its entity."""
     return " ".join(initials_grams(name_initials(name)[0]))
 
 

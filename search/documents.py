@@ -8,7 +8,9 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from search.analysis import chars_field, code_prefixes, grams_field, initials_field
+import orjson
+
+from search.analysis import SEPARATOR, code_prefixes, fold, grams, initials_field
 from search.engine import SearchDoc
 
 #: The id of the entry that records the committed log position.  It is never public.
@@ -59,7 +61,10 @@ def entry(doc: SearchDoc) -> IndexEntry:
         "category": doc.category,
         "entity_key": doc.entity_key,
     }
-    values = (doc.title, doc.document_number, doc.department_name, doc.text)
+    # grams_field and chars_field of the four values, each value folded and cut into tokens once,
+    # the title's tokens serving the title field too.
+    folded = [fold(v) for v in (doc.title, doc.document_number, doc.department_name, doc.text) if v]
+    tokens = [" ".join(grams(v)) for v in folded]
     stored = {
         "id": doc.id,
         "doc_type": doc.doc_type,
@@ -73,15 +78,15 @@ def entry(doc: SearchDoc) -> IndexEntry:
     return IndexEntry(
         id=doc.id,
         keywords=keywords,
-        grams=grams_field(*values),
-        title_grams=grams_field(doc.title),
-        chars=chars_field(*values),
+        grams=f" {SEPARATOR} ".join(tokens),
+        title_grams=tokens[0] if doc.title else "",
+        chars=f" {SEPARATOR} ".join(folded),
         initials=initials_field(doc.title),
         code_prefixes=code_prefixes(*{doc.credit_code, doc.entity_key}),
         public_from=day_number(doc.public_from),
         public_until=day_number(doc.public_until),
         newest=f"{doc.decision_date}|{doc.id}",
-        stored=json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode(),
+        stored=orjson.dumps(stored),
     )
 
 

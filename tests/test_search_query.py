@@ -1,7 +1,10 @@
 """Query parsing, Chinese analysis and highlighting, without an index."""
 from __future__ import annotations
 
-from search.analysis import covering_grams, fold, grams, name_initials, phrase_tokens, runs
+from search.analysis import (_FOLD, SEPARATOR, covering_grams, fold, grams, name_initials, phrase_tokens, run_grams,
+                             runs)
+from search.documents import entry
+from search.engine import SearchDoc
 from search.highlight import Highlighter
 from search.query import MAX_PARTS, parse
 
@@ -18,6 +21,37 @@ def test_folding_keeps_offsets_and_unifies_widths_cases_and_brackets():
 
 def test_han_runs_are_indexed_as_bigrams_then_their_last_character():
     assert grams(fold("恒达建材 2023号")) == ["恒达", "达建", "建材", "材", "2023", "号"]
+
+
+#: Values that exercise every branch of the tokenizer: runs of one Han character, words beside
+#: Han runs, brackets of every width, characters of CJK Extension A and plane 2, separators.
+TRICKY = ["恒达建材 2023号", "本", "A本B", "监罚[2023]45号", "（有限公司）【x】", "㐀㐁a𠀀𠀁𠀂", "甲|乙｜丙",
+          "ＡＢＣ１２３ 全角　空格", "〇一二", "--", "", "abc", "1本2本3", "〔〕〔", "本市 市场监督管理局 第12号"]
+
+
+def test_one_pass_tokens_are_the_bigrams_of_each_run():
+    for value in TRICKY:
+        folded = fold(value)
+        assert grams(folded) == [g for run in runs(folded) for g in run_grams(run)], value
+
+
+def test_folding_only_what_it_changes_is_translating_everything():
+    for value in [*TRICKY, "".join(chr(c) for c in _FOLD)]:
+        assert fold(value) == value.translate(_FOLD), value
+
+
+def test_an_entry_holds_each_field_as_its_values_give_it():
+    for title, number, department, text in [("恒达建材有限公司", "本市监罚[2023]45号", "市场监督管理局", "违法 事实"),
+                                            ("", "", "交通局", "（处罚）"), ("--", "x", "", ""), ("甲", "", "", "")]:
+        doc = SearchDoc(id="r1", doc_type="record", kind="penalty", title=title, text=text, document_number=number,
+                        department_name=department, public_from="2024-01-01", public_until=None,
+                        decision_date="2024-01-01", credit_code="", district="", category="", entity_key="")
+        values = [v for v in (title, number, department, text) if v]
+        e = entry(doc)
+        assert e.grams == f" {SEPARATOR} ".join(" ".join(g for run in runs(fold(v)) for g in run_grams(run))
+                                                   for v in values)
+        assert e.title_grams == (" ".join(grams(fold(title))) if title else "")
+        assert e.chars == f" {SEPARATOR} ".join(fold(v) for v in values)
 
 
 def test_a_phrase_keeps_inner_runs_whole_and_leaves_the_last_open():
