@@ -215,7 +215,8 @@ def main() -> None:
              + ", ".join(f"{c:.0f} ms" for c in calibrations) + " (lower is a faster machine at that moment).", "",
              "| store | records | bare library saves/s | gongshi import records/s | ratio (target ≥ 0.6) "
              "| import in one process, ratio | replay events/s, median (target ≥ 20,000 on SQLite) | replay runs "
-             "| CPU ms per 1,000 events: this process / the second | `gongshi replay` of every read model, events/s | load |",
+             "| CPU ms per 1,000 events: this process / the second "
+             "| `gongshi replay` of every read model, events/s | load |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     lines += [f"| {s} | {n:,} | {b:,.0f} | {r:,.0f} | {r / b:.2f} | {one:,.0f} = {one / b:.2f} | {p:,.0f} | "
               f"{', '.join(f'{x:,.0f}' for x in runs)} | {mc:.0f} / {bc:.0f} | {w:,.0f} | {ld} |"
