@@ -23,6 +23,8 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import sqlite3
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -273,9 +275,6 @@ def _checkpoints(db: Database, progress: Callable[[int], None] | None) -> Iterat
     if db.dialect != "sqlite":
         yield progress
         return
-    import sqlite3
-    import threading
-
     path = db.url.removeprefix("sqlite:///")
     due, done = threading.Event(), threading.Event()
 

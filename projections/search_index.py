@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
+
 import schemas
 from domain.codes import INDIVIDUAL_PLACEHOLDER, entity_category
 from domain.records import Entity, Record

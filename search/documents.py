@@ -5,7 +5,6 @@ Field values are computed here once, so the two engines index the same tokens.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 import orjson
@@ -61,8 +60,8 @@ def entry(doc: SearchDoc) -> IndexEntry:
         "category": doc.category,
         "entity_key": doc.entity_key,
     }
-    # grams_field and chars_field of the four values, each value folded and cut into tokens once,
-    # the title's tokens serving the title field too.
+    # The four values, empty ones left out: each folded and cut into tokens once; the title's
+    # tokens serve the title field too.
     folded = [fold(v) for v in (doc.title, doc.document_number, doc.department_name, doc.text) if v]
     tokens = [" ".join(grams(v)) for v in folded]
     stored = {
@@ -95,9 +94,9 @@ def position_entry(position: int) -> IndexEntry:
     return IndexEntry(
         id=POSITION_ID, keywords={}, grams="", title_grams="", chars="", initials="",
         code_prefixes="", public_from=FOREVER, public_until=0, newest="",
-        stored=json.dumps({"position": position}).encode(),
+        stored=orjson.dumps({"position": position}),
     )
 
 
 def stored_position(stored: bytes | None) -> int:
-    return int(json.loads(stored)["position"]) if stored else 0
+    return int(orjson.loads(stored)["position"]) if stored else 0
