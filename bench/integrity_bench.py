@@ -31,7 +31,8 @@ from starlette.routing import Route  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from bench.machine import describe  # noqa: E402
-from domain.ledger import Ledger  # noqa: E402
+from application.ledger import Ledger  # noqa: E402
+from domain.submission import make_checker  # noqa: E402
 from domain.records import Record, digest  # noqa: E402
 from gongshi.config import Settings  # noqa: E402
 from gongshi.verify import verify_log  # noqa: E402
@@ -64,8 +65,8 @@ class Clock:
 def template(ledger: Ledger) -> StoredEvent:
     """One real penalty event as the library stores it."""
     fields = penalty(1)
-    event = Record._create(Record.Recorded, id=uuid.uuid4(), kind="penalty", fields=fields, department=SCJG,
-                           submitter="token:bench", window=ledger.window("penalty", fields, SCJG), digest=digest(fields))
+    event = Record(kind="penalty", fields=fields, department=SCJG, submitter="token:bench",
+                   window=make_checker().window("penalty", fields, SCJG), digest=digest(fields))
     return ledger.mapper.to_stored_event(event.collect_events()[0])
 
 

@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.machine import calibration, describe, load  # noqa: E402
-from domain.ledger import Ledger  # noqa: E402
-from domain.records import Record, digest, record_id  # noqa: E402
+from application.ledger import Ledger  # noqa: E402
+from domain.records import Entity, Record, digest  # noqa: E402
 from gongshi.config import Settings  # noqa: E402
 from gongshi.importer import import_file  # noqa: E402
 from gongshi.platform import Platform  # noqa: E402
@@ -73,11 +73,13 @@ def bare_library(settings: Settings, path: Path) -> float:
         aggregates = []
         for item in items[start:start + 1000]:
             fields = {k: v for k, v in item.items() if k != "kind"}
-            key = (item["kind"], fields.get("authority_code") or fields.get("credit_code"),
-                   fields.get("document_number") or fields.get("listing_document_number") or "")
-            aggregates.append(Record._create(
-                Record.Recorded, id=record_id(*key) if key[2] else uuid.uuid4(), kind=item["kind"], fields=fields,
-                department=fields.get("source_unit_code", ""), submitter="bench", window=None, digest=digest(fields)))
+            department = fields.get("source_unit_code", "")
+            if "authority_code" in fields and "document_number" in fields:
+                aggregates.append(Record(kind=item["kind"], fields=fields, department=department, submitter="bench",
+                                         window=None, digest=digest(fields)))
+            else:
+                aggregates.append(Entity(fields=fields, department=department, submitter="bench",
+                                         digest=digest(fields)))
         ledger.save(*aggregates)
     rate = len(items) / (time.perf_counter() - started)
     platform.close()

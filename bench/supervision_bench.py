@@ -66,7 +66,7 @@ def regrade(store: Path) -> tuple[int, float]:
 
 
 def draw(store: Path) -> tuple[int, int, float]:
-    from gongshi.supervision import Caller
+    from application.supervision import Caller
 
     from projections.public import Moment
 

@@ -8,7 +8,7 @@ idempotent facts, and concurrent readers never contend for one aggregate.
 """
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
@@ -18,7 +18,11 @@ READ_TOPIC = "gongshi:PrivilegedRead.Recorded"
 
 
 class PrivilegedRead(Aggregate):
-    """One privileged read: the reader's token identity, role and department, and what was read."""
+    """One privileged read: the reader's token identity, role and department, and what was read.
+
+    `action` names the kind of read (`audit.events`, `audit.record_history`, ...), `subject`
+    what was read (a record id, a credit code, a position range).
+    """
 
     TOPIC = "gongshi:PrivilegedRead"
 
@@ -34,6 +38,10 @@ class PrivilegedRead(Aggregate):
         subject: str
         detail: dict[str, Any]
 
+    @staticmethod
+    def create_id() -> UUID:
+        return uuid4()  # reads are not idempotent facts: each is its own aggregate
+
     @event(Recorded)
     def __init__(self, reader, role, department, action, subject, detail):  # noqa: PLR0913
         self.reader = reader
@@ -42,24 +50,3 @@ class PrivilegedRead(Aggregate):
         self.action = action
         self.subject = subject
         self.detail = detail
-
-
-class SavesAggregates(Protocol):
-    def save(self, *aggregates: Any) -> Any: ...
-
-
-def record_read(
-    ledger: SavesAggregates, *, reader: str, role: str, department: str | None,
-    action: str, subject: str, detail: dict[str, Any] | None = None,
-) -> tuple[UUID, int]:
-    """Store one privileged read in the log; return its id and log position.
-
-    `action` names the kind of read (`audit.events`, `audit.record_history`, ...),
-    `subject` what was read (a record id, a credit code, a position range).
-    """
-    read = PrivilegedRead._create(
-        PrivilegedRead.Recorded, id=uuid4(), reader=reader, role=role, department=department,
-        action=action, subject=subject, detail=dict(detail or {}),
-    )
-    recordings = ledger.save(read)
-    return read.id, recordings[-1].notification.id

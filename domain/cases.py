@@ -1,49 +1,42 @@
-"""What credit-repair and objection cases share: limits, numbers, actors, errors, the docket.
+"""The one case model: an application about one subject, decided in steps within working-day limits.
 
-A case is its own aggregate (domain/repair.py, domain/objections.py). The `Docket` is one
-small aggregate per firm listing its open cases: saving it with every opening and
-closing makes "one open case per record" hold even when two requests race, because the
-second save conflicts on the docket's version and is re-run against the new state.
+Credit repair (domain/repair.py) and objections (domain/objections.py) are two uses of it;
+complaints, data-quality flags and project approvals are to be more. What differs between
+uses is data: the statuses, which stage's clock runs in each and under which limit, and
+the steps (from which statuses, by whom, with or without a reason, what they do to the
+record and to the firm's docket) are in schemas/case_workflows.json; the limits in force
+on the day a case is submitted are in schemas/case_limits.json and stored in the case.
+
+What each step event means (the status it enters) is fixed in code on the event class, so
+that a changed configuration never changes how a stored case replays.
+
+The `Docket` is one small aggregate per firm listing its open cases: saving it with every
+opening and closing makes "one open case per record" hold even when two requests race,
+because the second save conflicts on the docket's version and is re-run against the new state.
 """
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import IntegrityError
 
 import schemas
+from domain.errors import CaseForbiddenError, CaseNotFoundError, InputError, InvalidTransitionError
 from domain.publicity import add_months
-from domain.records import Record
-from domain.validation import FieldError, ValidationFailed
 from domain.workdays import as_date, calendar
 
 REPAIR, OBJECTION = "repair", "objection"
+FIRM, REVIEWER = "firm", "reviewer"
 _NUMBER_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # the credit-code alphabet: no I, O, S, V, Z
-_PREFIX = {REPAIR: "XF", OBJECTION: "YY"}  # 修复, 异议
+MAX_TEXT = 4000
 
 
 # -- configuration ------------------------------------------------------------------------------
-class CaseStep(Aggregate.Event):
-    """One decision on a repair or objection case: who, on which day, why."""
-
-    status: ClassVar[str] = ""
-    reason: str
-    on: str
-    submitter: str
-
-    def apply(self, case: Any) -> None:
-        case.status = self.status
-        case.steps = [*case.steps, {"status": self.status, "on": self.on, "reason": self.reason, "by": self.submitter}]
-
-
 @cache
 def case_limits() -> dict[str, Any]:
     """schemas/case_limits.json: time limits with effective dates, upload and account policy."""
@@ -67,45 +60,86 @@ def months_after(day: dt.date | str, months: int) -> str:
     return add_months(as_date(day), months).isoformat()
 
 
-# -- errors: translated to HTTP status codes at the web edge only ------------------------------------
-class CaseError(ValidationFailed):
-    """A refused case command; `errors` name the field and say why in Chinese and English."""
+@dataclass(frozen=True)
+class Step:
+    """One step of a workflow, as configured."""
 
-    def __init__(self, field: str, code: str, zh: str, en: str):
-        super().__init__([FieldError(field, code, zh, en)])
-
-
-class CaseNotFoundError(CaseError):
-    pass
-
-
-class CaseForbiddenError(CaseError):
-    """The actor may not act on (or see) this case: another firm's, or another department's."""
-
-
-class InvalidTransitionError(CaseError):
-    """The case is not in a state that allows this step (approving a refused case...)."""
+    name: str
+    event: str
+    allowed: tuple[str, ...]
+    by: str
+    needs_reason: bool
+    zh: str
+    en: str
+    button: str | None
+    closes: bool
+    record: str | None
+    outcome: str | None
+    bars: bool
 
 
-class CaseInputError(CaseError):
-    """Missing or malformed input: a reason, a material, a correction."""
+@dataclass(frozen=True)
+class Workflow:
+    """The statuses and steps of one kind of case (schemas/case_workflows.json)."""
+
+    kind: str
+    label: str
+    number_prefix: str
+    statuses: dict[str, dict[str, Any]]
+    steps: dict[str, Step]
+
+    @property
+    def status_labels(self) -> dict[str, str]:
+        return {s: v["label"] for s, v in self.statuses.items()}
+
+    @property
+    def open_statuses(self) -> tuple[str, ...]:
+        return tuple(s for s, v in self.statuses.items() if v.get("open"))
+
+    def stage(self, status: str) -> tuple[str | None, str | None]:
+        """(stage whose clock runs in this status, the limit setting its deadline); (None, None) once decided."""
+        found = self.statuses[status]
+        return found.get("stage"), found.get("limit")
+
+    def step(self, name: str) -> Step:
+        if name not in self.steps:
+            raise InputError("step", "unknown_step", f"未知的办理操作：{name}", f"unknown step {name}")
+        return self.steps[name]
+
+    def buttons(self, status: str, by: str = REVIEWER) -> list[tuple[str, str, bool]]:
+        """What `by` may do next from `status`: (step, button text, reason required), in configured order."""
+        return [(s.name, s.button, s.needs_reason) for s in self.steps.values()
+                if s.button and s.by == by and status in s.allowed]
 
 
-class NotEligibleError(ValidationFailed):
-    """The record cannot be the subject of a new case today; every reason is listed."""
+@cache
+def workflows() -> dict[str, Workflow]:
+    data = schemas.load("case_workflows.json")["workflows"]
+    return {kind: Workflow(kind, w["label"], w["number_prefix"], w["statuses"], {
+        name: Step(name, s["event"], tuple(s["from"]), s["by"], s["reason"], s["zh"], s["en"], s.get("button"),
+                   s.get("closes", False), s.get("record"), s.get("outcome"), s.get("bars", False))
+        for name, s in w["steps"].items()}) for kind, w in data.items()}
 
 
-class ConcurrentChangeError(CaseError):
-    pass
+@cache
+def stage_labels() -> dict[str, str]:
+    return dict(schemas.load("case_workflows.json")["stages"])
 
 
 def require_text(value: str | None, field: str, zh: str, en: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise CaseInputError(field, "required", f"请填写{zh}", f"{en} is required")
-    if len(text) > 4000:
-        raise CaseInputError(field, "too_long", f"{zh}不能超过4000字", f"{en} is limited to 4000 characters")
+        raise InputError(field, "required", f"请填写{zh}", f"{en} is required")
+    if len(text) > MAX_TEXT:
+        raise InputError(field, "too_long", f"{zh}不能超过{MAX_TEXT}字", f"{en} is limited to {MAX_TEXT} characters")
     return text
+
+
+def step_reason(step: Step, reason: str | None) -> str:
+    """The step's reason: required where configured, else optional and cut to the limit."""
+    if step.needs_reason:
+        return require_text(reason, "reason", "理由", "a reason")
+    return (reason or "").strip()[:MAX_TEXT]
 
 
 # -- who acts -------------------------------------------------------------------------------------
@@ -126,27 +160,6 @@ class Actor:
         return cls(identity, department=department)
 
 
-def require_firm(actor: Actor, credit_code: str, number: str) -> None:
-    if actor.credit_code is None or actor.credit_code != credit_code:
-        raise CaseForbiddenError("case", "not_your_case", f"案件 {number} 不是本企业的申请，无权查看或办理",
-                                 f"case {number} belongs to another firm")
-
-
-def require_department(actor: Actor, department: str, number: str) -> None:
-    if actor.department is None or actor.department != department:
-        raise CaseForbiddenError("case", "other_department",
-                                 f"案件 {number} 由作出该信息的部门（{department}）办理，您所在部门无权处理",
-                                 f"case {number} is decided by department {department}, not yours")
-
-
-def require_status(status: str, allowed: Sequence[str], labels: dict[str, str], step_zh: str, step_en: str) -> None:
-    if status not in allowed:
-        raise InvalidTransitionError(
-            "status", "invalid_transition",
-            f"案件当前状态为「{labels[status]}」，不能{step_zh}",
-            f"the case is {status}; it cannot be {step_en} (allowed from: {', '.join(allowed)})")
-
-
 # -- identifiers ----------------------------------------------------------------------------------
 def case_id(number: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/cases/{number}")
@@ -155,7 +168,7 @@ def case_id(number: str) -> UUID:
 def new_case_number(kind: str, on: dt.date) -> str:
     """A case number that is easy to read out and hard to guess: XF20261125-7K3Q9D."""
     tail = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
-    return f"{_PREFIX[kind]}{on:%Y%m%d}-{tail}"
+    return f"{workflows()[kind].number_prefix}{on:%Y%m%d}-{tail}"
 
 
 def normalise_number(text: str) -> str:
@@ -164,6 +177,102 @@ def normalise_number(text: str) -> str:
 
 def docket_id(credit_code: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/dockets/{credit_code}")
+
+
+# -- the case ---------------------------------------------------------------------------------------
+class CaseStep(Aggregate.Event):
+    """One decision on a case: who, on which day, why. `status` is what the step means, forever."""
+
+    status: ClassVar[str] = ""
+    reason: str
+    on: str
+    submitter: str
+
+    def apply(self, case: Any) -> None:
+        case.status = self.status
+        case.steps = [*case.steps, {"status": self.status, "on": self.on, "reason": self.reason, "by": self.submitter}]
+
+
+class Case(Aggregate):
+    """What every kind of case shares: its subject record, the department deciding it, the steps taken.
+
+    A use sets `kind` and defines its `Submitted` event and step events (names as in its workflow).
+    """
+
+    kind: ClassVar[str] = ""
+
+    @staticmethod
+    def create_id(number: str) -> UUID:
+        return case_id(number)
+
+    def _start(self, number: str, record_id: str, record_kind: str, document_number: str,  # noqa: PLR0913
+               credit_code: str, party_name: str, department: str, statement: str,
+               materials: list[dict[str, Any]], limits: dict[str, Any], on: str, submitter: str) -> None:
+        """The state every kind of case starts with (called by each use's created-event `__init__`)."""
+        self.number = number
+        self.record_id = record_id
+        self.record_kind = record_kind
+        self.document_number = document_number
+        self.credit_code = credit_code
+        self.party_name = party_name
+        self.department = department
+        self.statement = statement
+        self.materials = materials
+        self.limits = limits
+        self.status = "submitted"
+        self.steps = [{"status": "submitted", "on": on, "reason": statement, "by": submitter}]
+
+    @classmethod
+    def workflow(cls) -> Workflow:
+        return workflows()[cls.kind]
+
+    def since(self, status: str) -> str | None:
+        """The day the case last entered `status`."""
+        return next((s["on"] for s in reversed(self.steps) if s["status"] == status), None)
+
+    def due(self) -> str | None:
+        """The last day for the department's next decision (None while waiting for the firm, or once decided)."""
+        _, limit = self.workflow().stage(self.status)
+        return deadline(self.since(self.status), self.limits[limit]) if limit else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.workflow().open_statuses
+
+    def may_be_seen_by(self, actor: Actor) -> None:
+        """Only the firm concerned and the deciding department see a case in full."""
+        if actor.credit_code == self.credit_code or (actor.department and actor.department == self.department):
+            return
+        raise CaseForbiddenError("case", "not_your_case", f"无权查看案件 {self.number}",
+                                 f"you may not see case {self.number}")
+
+    def take(self, step: Step, actor: Actor, reason: str, today: dt.date, **extra: Any) -> None:
+        """Take a configured step: the right actor, from an allowed status; the step's event records it."""
+        if step.by == FIRM:
+            if actor.credit_code is None or actor.credit_code != self.credit_code:
+                raise CaseForbiddenError("case", "not_your_case", f"案件 {self.number} 不是本企业的申请，无权查看或办理",
+                                         f"case {self.number} belongs to another firm")
+        elif actor.department is None or actor.department != self.department:
+            raise CaseForbiddenError("case", "other_department",
+                                     f"案件 {self.number} 由作出该信息的部门（{self.department}）办理，您所在部门无权处理",
+                                     f"case {self.number} is decided by department {self.department}, not yours")
+        if self.status not in step.allowed:
+            label = self.workflow().status_labels[self.status]
+            raise InvalidTransitionError(
+                "status", "invalid_transition", f"案件当前状态为「{label}」，不能{step.zh}",
+                f"the case is {self.status}; it cannot be {step.en} (allowed from: {', '.join(step.allowed)})")
+        self.trigger_event(getattr(type(self), step.event), reason=reason, on=today.isoformat(),
+                           submitter=actor.identity, **extra)
+
+
+def case_kinds() -> dict[str, type[Case]]:
+    """Every use of the case model, by kind (the uses register by subclassing)."""
+    return {c.kind: c for c in Case.__subclasses__()}
+
+
+def case_not_found(number: str) -> CaseNotFoundError:
+    return CaseNotFoundError("case", "not_found", f"找不到案件 {number}，请核对案件编号",
+                             f"no case {number}; check the case number")
 
 
 # -- the docket -------------------------------------------------------------------------------------
@@ -178,6 +287,10 @@ class Docket(Aggregate):
     class Started(Aggregate.Created):
         TOPIC = "gongshi:Docket.Started"
         credit_code: str
+
+    @staticmethod
+    def create_id(credit_code: str) -> UUID:
+        return docket_id(credit_code)
 
     @event(Started)
     def __init__(self, credit_code: str):
@@ -215,8 +328,9 @@ class Docket(Aggregate):
         """The open case of this kind about this record, if any."""
         return next((c for c in self.open.values() if c["kind"] == kind and c["record_id"] == record_id), None)
 
-    def opened(self, case_id: UUID, number: str, kind: str, record_id: str) -> None:
-        self.trigger_event(self.CaseOpened, case_id=str(case_id), number=number, case_kind=kind, record_id=record_id)
+    def opened(self, case: Case) -> None:
+        self.trigger_event(self.CaseOpened, case_id=str(case.id), number=case.number, case_kind=case.kind,
+                           record_id=case.record_id)
 
     def closed(self, case_id: UUID) -> None:
         if str(case_id) in self.open:
@@ -231,55 +345,3 @@ class Docket(Aggregate):
             return None
         return max(months_after(r["on"], months) for r in self.revocations)
 
-
-# -- loading and saving ---------------------------------------------------------------------------------
-def get_or_none(ledger: Any, aggregate_id: UUID) -> Any:
-    try:
-        return ledger.repository.get(aggregate_id)
-    except AggregateNotFoundError:
-        return None
-
-
-def docket_of(ledger: Any, credit_code: str) -> Docket:
-    """The firm's docket, started (unsaved) when it has none yet."""
-    docket = get_or_none(ledger, docket_id(credit_code))
-    return docket or Docket._create(Docket.Started, id=docket_id(credit_code), credit_code=credit_code)
-
-
-def load_case(ledger: Any, number: str, case_type: type | tuple[type, ...]) -> Any:
-    found = get_or_none(ledger, case_id(normalise_number(number)))
-    if not isinstance(found, case_type):
-        raise CaseNotFoundError("case", "not_found", f"找不到案件 {number}，请核对案件编号",
-                                f"no case {number}; check the case number")
-    return found
-
-
-def firm_record(ledger: Any, actor: Actor, record_id: str) -> Record:
-    """One of the acting firm's own records (another firm's is refused, never shown)."""
-    try:
-        record = get_or_none(ledger, UUID(str(record_id)))
-    except ValueError:
-        record = None
-    if not isinstance(record, Record):
-        raise CaseNotFoundError("record_id", "not_found", "找不到该信用信息", f"no record {record_id}")
-    if actor.credit_code is None or record.fields.get("credit_code") != actor.credit_code:
-        raise CaseForbiddenError("record_id", "not_your_record", "该信息不属于本企业，不能为其申请",
-                                 "this record is about another entity")
-    return record
-
-
-def execute(ledger: Any, command: Callable[[], Sequence[Aggregate]], attempts: int = 3) -> int:
-    """Run a command and save everything it touched in one transaction; return the last log position.
-
-    When another request changed one of the aggregates first, the save fails as a whole
-    and the command is run again from fresh state (where it may now be refused).
-    """
-    for _ in range(attempts):
-        aggregates = [a for a in command() if a.pending_events]
-        try:
-            recordings = ledger.save(*aggregates)
-        except IntegrityError:
-            continue
-        return recordings[-1].notification.id
-    raise ConcurrentChangeError("case", "concurrent_change", "案件正被同时办理，请刷新后重试",
-                                "the case was changed at the same time by someone else; reload and retry")

@@ -8,9 +8,8 @@ random id: checks are not idempotent facts, and concurrent callers never contend
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
-from uuid import uuid4
+from typing import Any
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 
@@ -36,6 +35,10 @@ class CreditCheck(Aggregate):
         moment: dict[str, Any]
         answer: dict[str, Any]
 
+    @staticmethod
+    def create_id() -> UUID:
+        return uuid4()  # checks are not idempotent facts: each is its own aggregate
+
     @event(Asked)
     def __init__(self, asker, role, department, credit_code, asked, moment, answer):  # noqa: PLR0913
         self.asker = asker
@@ -47,10 +50,6 @@ class CreditCheck(Aggregate):
         self.answer = answer
 
 
-class SavesAggregates(Protocol):
-    def save(self, *aggregates: Any) -> Any: ...
-
-
 def gist(outcome: dict[str, Any]) -> dict[str, Any]:
     """What the log keeps of an answer: the result, the measures and the records that triggered them."""
     return {
@@ -60,17 +59,3 @@ def gist(outcome: dict[str, Any]) -> dict[str, Any]:
                                                   if "record_id" in t]}
                      for m in outcome["measures"]],
     }
-
-
-def new_check(*, asker: str, role: str, department: str | None, credit_code: str, asked: str | None,
-              moment: dict[str, Any], answer: dict[str, Any]) -> CreditCheck:
-    """A check not yet saved: `moment` is {"position", "today"}, `answer` is `gist(...)` of the answer."""
-    return CreditCheck._create(CreditCheck.Asked, id=uuid4(), asker=asker, role=role, department=department,
-                               credit_code=credit_code, asked=asked, moment=moment, answer=answer)
-
-
-def save_checks(ledger: SavesAggregates, pending: Sequence[CreditCheck]) -> list[int]:
-    """Store checks in one transaction; return each one's log position, in order."""
-    recordings = ledger.save(*pending)
-    positions = {r.domain_event.originator_id: r.notification.id for r in recordings}
-    return [positions[c.id] for c in pending]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
@@ -59,6 +59,10 @@ class InspectionDraw(Aggregate):
         population: dict[str, Any]
         drawn: dict[str, Any]
 
+    @staticmethod
+    def create_id() -> UUID:
+        return uuid4()
+
     @event(Drawn)
     def __init__(self, drawer, role, department, seed, ratios, moment, population, drawn):  # noqa: PLR0913
         self.drawer = drawer
@@ -69,14 +73,3 @@ class InspectionDraw(Aggregate):
         self.moment = moment
         self.population = population
         self.drawn = drawn
-
-
-class SavesAggregates(Protocol):
-    def save(self, *aggregates: Any) -> Any: ...
-
-
-def record_draw(ledger: SavesAggregates, **fields: Any) -> tuple[UUID, int]:
-    """Store one draw (fields of `InspectionDraw.Drawn`); return its id and log position."""
-    drawing = InspectionDraw._create(InspectionDraw.Drawn, id=uuid4(), **fields)
-    recordings = ledger.save(drawing)
-    return drawing.id, recordings[-1].notification.id

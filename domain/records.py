@@ -16,7 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import orjson
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import ConflictingResubmissionError, DomainRuleError, RecordWithdrawnError
+from domain.errors import ConflictError, ConflictingResubmissionError, InputError, RecordWithdrawnError
 
 LISTING_KINDS = ("anomaly_listing", "dishonesty_listing")
 REMOVAL_OF = {"anomaly_removal": "anomaly_listing", "dishonesty_removal": "dishonesty_listing"}
@@ -84,6 +84,10 @@ class Record(Aggregate):
         submitter: str
         window: dict[str, Any] | None
         digest: str
+
+    @staticmethod
+    def create_id(kind: str, fields: dict[str, Any]) -> UUID:
+        return record_id(kind, fields["authority_code"], fields["document_number"])
 
     @event(Recorded)
     def __init__(self, kind, fields, department, submitter, window, digest):  # noqa: PLR0913
@@ -180,16 +184,16 @@ class Record(Aggregate):
     def repair(self, case_id: str, department: str, submitter: str) -> None:
         """Mark the record repaired; refuses records that are not active or not repairable."""
         if self.kind not in REPAIRABLE_KINDS:
-            raise DomainRuleError("kind", "not_repairable", "该类信息不适用信用修复",
+            raise ConflictError("kind", "not_repairable", "该类信息不适用信用修复",
                                   f"a {self.kind} record cannot be repaired")
         if self.status != ACTIVE:
-            raise DomainRuleError("status", "not_active", f"该信息当前状态为 {self.status}，不能修复",
+            raise ConflictError("status", "not_active", f"该信息当前状态为 {self.status}，不能修复",
                                   f"the record is {self.status}, not active")
         self.trigger_event(self.Repaired, case_id=case_id, department=department, submitter=submitter)
 
     def revoke_repair(self, case_id: str, reason: str, department: str, submitter: str) -> None:
         if self.status != REPAIRED or self.repair_case != case_id:
-            raise DomainRuleError("case_id", "not_repaired", "该信息未经此案件修复，无法撤销修复",
+            raise ConflictError("case_id", "not_repaired", "该信息未经此案件修复，无法撤销修复",
                                   "this record was not repaired by this case")
         self.trigger_event(self.RepairRevoked, case_id=case_id, reason=reason, department=department,
                            submitter=submitter)
@@ -234,7 +238,7 @@ class Record(Aggregate):
                 f"by {self.removal['document_number']}",
             )
         if removal["decision_date"] < self.fields["decision_date"]:
-            raise DomainRuleError(
+            raise InputError(
                 "decision_date", "before_listing",
                 f"移出日期不能早于列入日期（{self.fields['decision_date']}）",
                 f"the removal date cannot be before the listing date ({self.fields['decision_date']})",
@@ -265,6 +269,10 @@ class Entity(Aggregate):
         department: str
         submitter: str
         digest: str
+
+    @staticmethod
+    def create_id(fields: dict[str, Any]) -> UUID:
+        return entity_id(fields["credit_code"])
 
     @event(Registered)
     def __init__(self, fields, department, submitter, digest):

@@ -1,57 +1,33 @@
-"""Credit repair (信用修复), DOMAIN.md section 4: eligibility, the case, and its commands.
+"""Credit repair (信用修复), DOMAIN.md section 4: the repair case and who may apply.
 
 A firm applies about one of its own penalties or list entries; the department that
 recorded it accepts or refuses, then approves or rejects, each within the configured
-working days. Approval closes the case and repairs the record in one transaction, so
-the record leaves every public surface together with the decision. A repair resting
-on false material can be revoked: the record is public again and the firm is barred
-from applying for a while.
+working days (the steps are data: schemas/case_workflows.json). Approval closes the case
+and repairs the record in one transaction, so the record leaves every public surface
+together with the decision. A repair resting on false material can be revoked: the
+record is public again and the firm is barred from applying for a while.
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
-from uuid import UUID
+from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.cases import (
-    REPAIR,
-    CaseStep,
-    Actor,
-    CaseInputError,
-    NotEligibleError,
-    case_id,
-    deadline,
-    docket_of,
-    execute,
-    firm_record,
-    limits_for,
-    load_case,
-    months_after,
-    new_case_number,
-    require_department,
-    require_firm,
-    require_status,
-    require_text,
-)
+from domain.cases import REPAIR, Case, CaseStep, Docket, limits_for, months_after
+from domain.errors import FieldError, InputError
 from domain.records import REPAIRABLE_KINDS, REPAIRED, WITHDRAWN, Record
-from domain.validation import FieldError
 
 SUBMITTED, ACCEPTED, REFUSED, APPROVED, REJECTED, REVOKED, WITHDRAWN_BY_APPLICANT = (
     "submitted", "accepted", "refused", "approved", "rejected", "revoked", "withdrawn")
-STATUS_LABELS = {
-    SUBMITTED: "已提交，待受理", ACCEPTED: "已受理，审查中", REFUSED: "不予受理", APPROVED: "准予修复",
-    REJECTED: "不予修复", REVOKED: "修复已撤销", WITHDRAWN_BY_APPLICANT: "申请人已撤回",
-}
-OPEN_STATUSES = (SUBMITTED, ACCEPTED)
 MATERIAL_ROLES = {"proof": "履行义务证明（缴款凭证、整改证明等）", "commitment": "信用修复承诺书"}
 
 
-class RepairCase(Aggregate):
+class RepairCase(Case):
     """One application for credit repair about one record."""
 
     TOPIC = "gongshi:RepairCase"
+    kind = REPAIR
 
     class Created(Aggregate.Created):  # unused; the library requires a topic on every event class
         TOPIC = "gongshi:RepairCase.Created"
@@ -74,18 +50,8 @@ class RepairCase(Aggregate):
     @event(Submitted)
     def __init__(self, number, record_id, record_kind, document_number, credit_code, party_name,  # noqa: PLR0913
                  department, statement, materials, limits, on, submitter):
-        self.number = number
-        self.record_id = record_id
-        self.record_kind = record_kind
-        self.document_number = document_number
-        self.credit_code = credit_code
-        self.party_name = party_name
-        self.department = department
-        self.statement = statement
-        self.materials = materials
-        self.limits = limits
-        self.status = SUBMITTED
-        self.steps = [{"status": SUBMITTED, "on": on, "reason": statement, "by": submitter}]
+        self._start(number, record_id, record_kind, document_number, credit_code, party_name, department,
+                    statement, materials, limits, on, submitter)
 
     class Accepted(CaseStep):
         TOPIC = "gongshi:RepairCase.Accepted"
@@ -113,30 +79,14 @@ class RepairCase(Aggregate):
         TOPIC = "gongshi:RepairCase.Withdrawn"
         status = WITHDRAWN_BY_APPLICANT
 
-    # -- reading ------------------------------------------------------------------------------------
-    def since(self, status: str) -> str | None:
-        """The day the case last entered `status`."""
-        return next((s["on"] for s in reversed(self.steps) if s["status"] == status), None)
-
-    def due(self) -> str | None:
-        """The last day for the department's next decision (None once decided)."""
-        if self.status == SUBMITTED:
-            return deadline(self.since(SUBMITTED), self.limits["acceptance_working_days"])
-        if self.status == ACCEPTED:
-            return deadline(self.since(ACCEPTED), self.limits["decision_working_days"])
-        return None
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
 
 # -- eligibility ---------------------------------------------------------------------------------------
 def _reason(code: str, zh: str, en: str, field: str = "record") -> FieldError:
     return FieldError(field, code, zh, en)
 
 
-def repair_eligibility(ledger: Any, record: Record, docket: Any, today: dt.date) -> list[FieldError]:
+def repair_eligibility(record: Record, docket: Docket | None, today: dt.date,
+                       publicity_rules: dict[str, Any]) -> list[FieldError]:
     """Why this record cannot be repaired today; an empty list means the firm may apply."""
     iso = today.isoformat()
     limits = limits_for(REPAIR, today)
@@ -156,7 +106,7 @@ def repair_eligibility(ledger: Any, record: Record, docket: Any, today: dt.date)
     if barred and iso < barred:
         reasons.append(_reason("barred", f"此前的信用修复因材料不实或违背承诺被撤销，{barred} 前不得再次申请",
                                f"an earlier repair was revoked; no new application before {barred}", "credit_code"))
-    starts, ends, why_not = _repair_period(ledger, record, limits)
+    starts, ends, why_not = _repair_period(record, limits, publicity_rules)
     if why_not:
         reasons.append(why_not)
     elif ends is not None and iso >= ends:
@@ -168,7 +118,8 @@ def repair_eligibility(ledger: Any, record: Record, docket: Any, today: dt.date)
     return reasons
 
 
-def _repair_period(ledger: Any, record: Record, limits: dict[str, Any]) -> tuple[str, str | None, FieldError | None]:
+def _repair_period(record: Record, limits: dict[str, Any],
+                   publicity_rules: dict[str, Any]) -> tuple[str, str | None, FieldError | None]:
     """(first day repair is possible, day publicity ends or None, a reason there is nothing to repair)."""
     if record.kind == "penalty":
         window = record.window or {}
@@ -180,92 +131,15 @@ def _repair_period(ledger: Any, record: Record, limits: dict[str, Any]) -> tuple
                                  f"removed from the list on {record.removal['decision_date']}")
     decided = record.fields["decision_date"]
     starts = months_after(decided, limits["listing_min_months"].get(record.kind, 0))
-    ends = months_after(decided, ledger.rules["lists"]["dishonesty_listing_months"]) \
+    ends = months_after(decided, publicity_rules["lists"]["dishonesty_listing_months"]) \
         if record.kind == "dishonesty_listing" else None
     return starts, ends, None
 
 
-# -- commands ---------------------------------------------------------------------------------------------
-def check_repair(ledger: Any, actor: Actor, record_id: str, today: dt.date) -> tuple[Record, list[FieldError]]:
-    """The firm's record and why it cannot be repaired today (empty: eligible)."""
-    record = firm_record(ledger, actor, record_id)
-    return record, repair_eligibility(ledger, record, docket_of(ledger, actor.credit_code), today)
-
-
 def check_materials(materials: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An application needs proof of performance and the commitment letter."""
     roles = {m.get("role") for m in materials}
     for role, label in MATERIAL_ROLES.items():
         if role not in roles:
-            raise CaseInputError(role, "required", f"请上传{label}", f"at least one {role} document is required")
+            raise InputError(role, "required", f"请上传{label}", f"at least one {role} document is required")
     return materials
-
-
-def apply_for_repair(ledger: Any, actor: Actor, record_id: str, materials: list[dict[str, Any]],
-                     statement: str, today: dt.date) -> tuple[str, int]:
-    """Open a repair case; returns (case number, log position)."""
-    materials = check_materials(materials)
-    numbers: list[str] = []
-
-    def command():
-        number = new_case_number(REPAIR, today)  # drawn again if a retry follows a (vanishingly rare) clash
-        numbers.append(number)
-        record, reasons = check_repair(ledger, actor, record_id, today)
-        if reasons:
-            raise NotEligibleError(reasons)
-        docket = docket_of(ledger, actor.credit_code)
-        case = RepairCase._create(
-            RepairCase.Submitted, id=case_id(number), number=number, record_id=str(record.id),
-            record_kind=record.kind, document_number=record.fields.get("document_number", ""),
-            credit_code=actor.credit_code, party_name=record.fields.get("party_name", ""),
-            department=record.department, statement=(statement or "").strip()[:4000], materials=materials,
-            limits=limits_for(REPAIR, today), on=today.isoformat(), submitter=actor.identity)
-        docket.opened(case.id, number, REPAIR, str(record.id))
-        return [case, docket]
-
-    position = execute(ledger, command)
-    return numbers[-1], position
-
-
-#: step -> (event, statuses it may follow, reason required, who acts, Chinese verb, English verb)
-STEPS: dict[str, tuple[type[CaseStep], tuple[str, ...], bool, str, str, str]] = {
-    "accept": (RepairCase.Accepted, (SUBMITTED,), False, "reviewer", "受理", "accepted"),
-    "refuse": (RepairCase.Refused, (SUBMITTED,), True, "reviewer", "不予受理", "refused"),
-    "approve": (RepairCase.Approved, (ACCEPTED,), False, "reviewer", "准予修复", "approved"),
-    "reject": (RepairCase.Rejected, (ACCEPTED,), True, "reviewer", "不予修复", "rejected"),
-    "revoke": (RepairCase.Revoked, (APPROVED,), True, "reviewer", "撤销修复", "revoked"),
-    "withdraw": (RepairCase.Withdrawn, OPEN_STATUSES, False, "firm", "撤回申请", "withdrawn"),
-}
-
-
-def decide_repair(ledger: Any, actor: Actor, number: str, step: str, reason: str | None, today: dt.date) -> int:
-    """Take one step on a repair case (accept, refuse, approve, reject, revoke, withdraw); returns the log position."""
-    if step not in STEPS:
-        raise CaseInputError("step", "unknown_step", f"未知的办理操作：{step}", f"unknown step {step}")
-    event_class, allowed, needs_reason, who, zh, en = STEPS[step]
-    text = require_text(reason, "reason", "理由", "a reason") if needs_reason else (reason or "").strip()[:4000]
-
-    def command():
-        case: RepairCase = load_case(ledger, number, RepairCase)
-        if who == "firm":
-            require_firm(actor, case.credit_code, case.number)
-        else:
-            require_department(actor, case.department, case.number)
-        require_status(case.status, allowed, STATUS_LABELS, zh, en)
-        case.trigger_event(event_class, reason=text, on=today.isoformat(), submitter=actor.identity)
-        touched: list[Any] = [case]
-        if step in ("approve", "revoke"):
-            record: Record = ledger.repository.get(UUID(case.record_id))
-            if step == "approve":
-                record.repair(str(case.id), case.department, actor.identity)
-            else:
-                record.revoke_repair(str(case.id), text, case.department, actor.identity)
-            touched.append(record)
-        if step != "accept":
-            docket = docket_of(ledger, case.credit_code)
-            docket.closed(case.id)
-            if step == "revoke":
-                docket.repair_revoked(case.id, today)
-            touched.append(docket)
-        return touched
-
-    return execute(ledger, command)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +15,7 @@ from jsonschema import Draft202012Validator
 
 from domain.catalog import Catalog
 from domain.codes import INDIVIDUAL_PLACEHOLDER, CodeError, normalise, validate_credit_code, validate_id_number
+from domain.errors import FieldError, ValidationFailed
 
 ACTIONS = ("record", "correct", "withdraw")
 _TOP_LEVEL_KEYS = {"$schema", "$id", "title", "description", "type", "properties", "required",
@@ -30,25 +30,6 @@ _DATE_FORMS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
 )
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    code: str
-    zh: str
-    en: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "code": self.code, "message_zh": self.zh, "message_en": self.en}
-
-
-class ValidationFailed(Exception):
-    """A submission item was refused; `errors` names every field at fault."""
-
-    def __init__(self, errors: list[FieldError]):
-        super().__init__("; ".join(f"{e.field}: {e.en}" for e in errors))
-        self.errors = errors
 
 
 _ANNOTATIONS = {"title", "description", "x-national-code", "x-public"}

@@ -173,7 +173,7 @@ def account() -> None:
               help="The portal's public address, for the link (env GONGSHI_BASE_URL).")
 def account_create(credit_code: str, reissue: bool, base_url: str) -> None:
     """Create a firm account and print its one-time activation link (only its hash is stored)."""
-    from web.accounts import AccountError
+    from stores.accounts import AccountError
 
     platform = _platform()
     try:

@@ -122,7 +122,7 @@ def _print(drawn: dict[str, Any], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the whole draw as JSON instead of CSV.")
 def inspections_draw(seed: str | None, as_of: str | None, today: str | None, as_json: bool) -> None:
     """Draw an inspection list, record the draw in the log, print it (CSV)."""
-    from gongshi.supervision import Caller
+    from application.supervision import Caller
     from projections.public import Moment
 
     platform = _platform()

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 import orjson
 
 import schemas
-from domain.ledger import ACCEPTED, DUPLICATE, REJECTED, Checker, CheckedItem, make_checker
+from domain.submission import ACCEPTED, DUPLICATE, REJECTED, Checker, CheckedItem, make_checker
 
 BATCH_SIZE = 1000
 PARALLEL_FROM_LINES = 20_000
@@ -235,9 +235,9 @@ def import_file(
         with path.open(encoding="utf-8-sig", newline="" if fmt == "csv" else None) as f:
             rows = _jsonl_rows(f) if fmt == "jsonl" else _csv_rows(_csv_reader(f, kind))
             chunks = _batches(rows, BATCH_SIZE)
-            checked_chunks = (_checked_in_worker(chunks, kind, department, platform.ledger.validator.today_override)
+            checked_chunks = (_checked_in_worker(chunks, kind, department, platform.checker.validator.today_override)
                               if parallel else
-                              ((c, check_chunk(c, kind, department, platform.ledger.checker)) for c in chunks))
+                              ((c, check_chunk(c, kind, department, platform.checker)) for c in chunks))
             for chunk, checked in checked_chunks:
                 _store(platform, chunk, checked, submitter, summary, rejects)
                 if progress:
@@ -296,7 +296,8 @@ def _store(platform: Any, chunk: list[tuple[int, Any]], checked: list[Any], subm
            summary: ImportSummary, rejects: _Rejects) -> None:
     """Store one checked batch (one transaction) and account for every item of it."""
     summary.total += len(chunk)
-    result = platform.ledger.store([c for c in checked if not isinstance(c, _Unparsable)], submitter=submitter)
+    result = platform.records.store([c for c in checked if not isinstance(c, _Unparsable)], submitter=submitter,
+                                    visible=False)
     outcomes = iter(result.items)
     for (number, raw), check in zip(chunk, checked):
         if isinstance(check, _Unparsable):

@@ -8,7 +8,7 @@ from typing import Any
 from tqdm import tqdm
 
 from gongshi.importer import ImportSummary
-from domain.ledger import ACCEPTED, DUPLICATE, REJECTED
+from domain.submission import ACCEPTED, DUPLICATE, REJECTED
 
 BATCH_SIZE = 1000
 
@@ -19,7 +19,7 @@ def load_items(platform: Any, items: Iterable[dict[str, Any]], *, desc: str, sub
     iterator = iter(items)
     with tqdm(desc=desc, unit=" items") as bar:
         while batch := list(islice(iterator, BATCH_SIZE)):
-            result = platform.ledger.submit(batch, department=None, submitter=submitter)
+            result = platform.records.submit(batch, department=None, submitter=submitter, visible=False)
             summary.total += len(batch)
             summary.accepted += result.count(ACCEPTED)
             summary.duplicates += result.count(DUPLICATE)

@@ -6,11 +6,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from domain.ledger import Ledger
-from gongshi.config import Settings
-from gongshi.store import bulk_existing_ids
-from gongshi.supervision import SupervisionService
+import schemas
+from application.audit import AuditTrail
+from application.cases import Cases
+from application.ledger import Ledger
+from application.records import Records
+from application.supervision import Supervision
 from domain.cases import case_limits
+from domain.submission import Checker, make_checker
+from gongshi.config import Settings
 from projections.cases import CaseViews  # also registers the case events' topics for decoding
 from projections.db import Database
 from projections.heads import load_or_create_key
@@ -23,10 +27,10 @@ from projections.statistics import Statistics
 from projections.supervision import Grades, Rules
 from schemas import supervision as supervision_config
 from search.engine import SearchIndex, open_index
-from web.accounts import AccountPolicy, AccountStore
-from web.auth import TokenStore
-from web.sessions import SessionStore
-from web.uploads import UploadPolicy, UploadStore
+from stores.accounts import AccountPolicy, AccountStore
+from stores.tokens import TokenStore
+from stores.sessions import SessionStore
+from stores.uploads import UploadPolicy, UploadStore
 
 
 class Platform:
@@ -43,9 +47,33 @@ class Platform:
     def ledger(self) -> Ledger:
         if self.settings.database_url and self.settings.schema:
             self.views_db.connection  # creates the schema the event store's tables go into
-        ledger = Ledger(env=self.settings.event_store_env(), today=self.today)
-        ledger.existing_ids = lambda ids: bulk_existing_ids(ledger.recorder, ids)  # type: ignore[method-assign]
-        return ledger
+        return Ledger(env=self.settings.event_store_env())
+
+    @cached_property
+    def checker(self) -> Checker:
+        """Validation of submitted items, against the fixed `today` of tests and tools if one is set."""
+        return make_checker(self.today)
+
+    # -- the application layer: every command goes through these -------------------------------------
+    @cached_property
+    def records(self) -> Records:
+        return Records(self.ledger, self.checker, self.catch_up)
+
+    @cached_property
+    def cases(self) -> Cases:
+        return Cases(self.ledger, self.checker, schemas.publicity_rules(), self.catch_up)
+
+    @cached_property
+    def audit(self) -> AuditTrail:
+        return AuditTrail(self.ledger, self.catch_up)
+
+    @cached_property
+    def supervision(self) -> Supervision:
+        return Supervision(self.ledger, self.views_db, self.grades, self.clock)
+
+    def catch_up(self) -> None:
+        """Bring every read model up to the log (the application services call it after each save)."""
+        self.runner.catch_up()
 
     @cached_property
     def views_db(self) -> Database:
@@ -91,10 +119,6 @@ class Platform:
         return Grades(self.views_db, rules, self.clock)
 
     @cached_property
-    def supervision(self) -> SupervisionService:
-        return SupervisionService(self, self.clock)
-
-    @cached_property
     def statistics(self) -> Statistics:
         return Statistics(self.views_db)
 
@@ -135,13 +159,6 @@ class Platform:
     @cached_property
     def runner(self) -> Runner:
         return Runner(self.ledger, self.projections, bulk_after=self.settings.bulk_after)
-
-    def submit(self, items: list[Any], **kwargs: Any) -> Any:
-        """Store a batch and catch the read models up before answering (read-your-writes)."""
-        result = self.ledger.submit(items, **kwargs)
-        if result.position is not None:
-            self.runner.catch_up()
-        return result
 
     def start_following(self, interval: float = 0.2) -> None:
         if self._follower is None:

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteRecorder
-from eventsourcing.utils import resolve_topic
+from eventsourcing.utils import get_topic, resolve_topic
 
 from projections.db import Database
 from projections.ledger_rows import Prepared, RowBuilder
@@ -61,7 +61,7 @@ def catch_up(views: Any, ledger: Any, stop: int, progress: Callable[[int], None]
     context = multiprocessing.get_context("spawn")  # no fork: this process may hold threads and connections
     here, there = context.Pipe()
     partner = context.Process(target=_partner, name="gongshi-rows", daemon=True,
-                              args=(there, dict(ledger.env), db.url, db.schema, views.name, start, stop, BATCH))
+                              args=(there, get_topic(type(ledger)), dict(ledger.env), db.url, db.schema, views.name, start, stop, BATCH))
     partner.start()
     there.close()
     try:
@@ -161,13 +161,11 @@ def _expect(pipe: Any, kind: str) -> tuple:
     raise RuntimeError(f"the row builder said {message[0]!r} where {kind!r} was due")
 
 
-def _partner(pipe: Any, env: dict[str, str], url: str, schema: str | None, name: str, start: int, stop: int,
-             size: int) -> None:
-    """The second process."""
+def _partner(pipe: Any, application: str, env: dict[str, str], url: str, schema: str | None, name: str, start: int,
+             stop: int, size: int) -> None:
+    """The second process: opens the same event store application (by its topic) and takes every other batch."""
     try:
-        from domain.ledger import Ledger
-
-        ledger = Ledger(env={**env, "CREATE_TABLE": "no"})
+        ledger = resolve_topic(application)(env={**env, "CREATE_TABLE": "no"})
         db = Database(url, schema=schema)
         with _fewer_collections(), _writer_settings(db):
             _follow(_Batches(_reader(ledger.recorder, ledger.mapper), db, name, start, stop, size), pipe)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from domain import objections, repair
-from domain.cases import OBJECTION, REPAIR, CaseStep, deadline
+from domain.cases import OBJECTION, REPAIR, CaseStep, deadline, workflows
 from projections.tracked import TrackedTables
 from projections.runner import Event
 
@@ -29,15 +29,6 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS v_cases_department ON v_cases (department, stage, due)",
     "CREATE INDEX IF NOT EXISTS v_cases_firm ON v_cases (credit_code, submitted_on)",
 ]
-#: (case kind, status) -> (stage whose clock runs, the limit that sets its deadline)
-STAGES = {
-    (REPAIR, repair.SUBMITTED): ("acceptance", "acceptance_working_days"),
-    (REPAIR, repair.ACCEPTED): ("decision", "decision_working_days"),
-    (OBJECTION, objections.SUBMITTED): ("acceptance", "acceptance_working_days"),
-    (OBJECTION, objections.ACCEPTED): ("verification", "verification_working_days"),
-    (OBJECTION, objections.NEEDS_MATERIAL): ("material", None),  # waiting for the firm: no deadline runs
-}
-STAGE_LABELS = {"acceptance": "受理", "decision": "审查决定", "verification": "核查处理", "material": "等待申请人补充材料"}
 _SUBMITTED = {repair.RepairCase.Submitted: REPAIR, objections.ObjectionCase.Submitted: OBJECTION}
 _STEPS = (CaseStep,)
 
@@ -126,7 +117,7 @@ class CaseViews(TrackedTables):
 
 
 def _enter_stage(row: dict[str, Any], on: str) -> None:
-    stage, limit = STAGES.get((row["kind"], row["status"]), (None, None))
+    stage, limit = workflows()[row["kind"]].stage(row["status"])
     limits = json.loads(row["limits"])
     row.update(stage=stage, since=on if stage else None, due=deadline(on, limits[limit]) if limit else None)
 

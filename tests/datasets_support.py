@@ -91,10 +91,10 @@ def sample_items() -> list[dict[str, Any]]:
 
 def load_sample(platform: Any) -> int:
     """Submit the sample, withdraw one penalty, and return the log position."""
-    result = platform.submit(sample_items(), department=None, submitter="test")
+    result = platform.records.submit(sample_items(), department=None, submitter="test")
     rejected = [i.as_dict() for i in result.items if i.status == "rejected"]
     assert not rejected, rejected
-    withdrawn = platform.submit([{"kind": "penalty", "action": "withdraw", "reason": "决定被撤销", "authority_code": SCJG,
+    withdrawn = platform.records.submit([{"kind": "penalty", "action": "withdraw", "reason": "决定被撤销", "authority_code": SCJG,
                                   "document_number": "本市监罚〔2025〕3号", "source_unit_code": SCJG}],
                                 department=None, submitter="test")
     return withdrawn.position

@@ -61,7 +61,7 @@ def ending_penalty(n: int, last_public_day: dt.date, **fields) -> dict:
 
 
 def submit(platform, *items, department=SCJG):
-    result = platform.submit(list(items), department=department, submitter="test")
+    result = platform.records.submit(list(items), department=department, submitter="test")
     assert all(i.status in ("accepted", "duplicate") for i in result.items), [i.as_dict() for i in result.items]
     return result
 

@@ -65,7 +65,7 @@ def licence(n: int = 1, decision_date: str = "2025-01-10", valid_to: str = "2030
 
 def submit(platform: Any, *items: dict) -> Any:
     """Store items under their own source units; fail loudly on any rejection."""
-    result = platform.submit(list(items), department=None, submitter="test")
+    result = platform.records.submit(list(items), department=None, submitter="test")
     rejected = [i.as_dict() for i in result.items if i.status == "rejected"]
     assert not rejected, rejected
     return result

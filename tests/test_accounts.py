@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from gongshi.cli import main
 from tests.casework import OTHER_COMPANY, PASSWORD, activate, csrf_of, login
 from tests.records import COMPANY, SCJG
-from web.accounts import AccountError
+from stores.accounts import AccountError
 from web.app import create_app
 
 

@@ -260,7 +260,7 @@ def test_far_behind_the_ordinary_loop_takes_ten_times_bigger_batches_and_writes_
     assert sizes[0] == 100 and sum(sizes) == end
     assert dump(platform.views_db) == expected
     sizes.clear()
-    platform.ledger.submit([penalty(i, document_number=f"本市监罚测〔2026〕{i}号") for i in range(1, 26)],
-                           department=SCJG, submitter="t")
+    platform.records.submit([penalty(i, document_number=f"本市监罚测〔2026〕{i}号") for i in range(1, 26)],
+                            department=SCJG, submitter="t", visible=False)
     assert Runner(platform.ledger, [views], batch_size=10, bulk_after=0).catch_up() == end + 25
     assert sizes == [10, 10, 5]  # near the end, batches stay small (short write locks)

@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from starlette.testclient import TestClient
 
-from domain import repair
 from domain.cases import Actor
 from domain.checks import CreditCheck
 from domain.inspections import InspectionDraw
@@ -134,11 +133,11 @@ def test_repaired_penalty_stops_triggering_and_the_grade_recovers(client, auth, 
     result = submit(platform, entity(), penalty(1, categories=["罚款", "吊销许可证件"], decision_date="2024-03-01"))
     assert check(client, auth, credit_code=COMPANY, measure="approval").json()["result"] == "restricted"
     assert platform.grades.of(COMPANY)["score"] == 80 - 17 * 0.25  # serious -15, fine band -2, 32 months old
-    number, _ = repair.apply_for_repair(platform.ledger, Actor.firm(COMPANY), result.items[1].record_id, MATERIALS,
-                                        "罚款已缴清，已整改", TODAY)
+    number, _ = platform.cases.apply_for_repair(Actor.firm(COMPANY), result.items[1].record_id, MATERIALS,
+                                                "罚款已缴清，已整改", TODAY)
     reviewer = Actor.reviewer("token:scjg", SCJG)
     for step in ("accept", "approve"):
-        repair.decide_repair(platform.ledger, reviewer, number, step, "", TODAY)
+        platform.cases.step(reviewer, number, step, "", TODAY)
     platform.runner.catch_up()
     assert check(client, auth, credit_code=COMPANY, measure="approval").json()["result"] == "none"
     assert (platform.grades.of(COMPANY)["grade"], platform.grades.of(COMPANY)["score"]) == ("B", 80)

@@ -94,7 +94,7 @@ def test_keyset_next_page_is_consistent_while_new_records_arrive(client, platfor
     res = rid(platform, "administrative-penalties")
     first = result(client, resource_id=res, limit=2, sort="decision_date desc")
     assert set(first["next_page"]) == {"$after"}
-    platform.submit([penalty(20), penalty(21)], department=None, submitter="test")
+    platform.records.submit([penalty(20), penalty(21)], department=None, submitter="test")
     seen = [r["record_id"] for r in first["records"]]
     filters = first["next_page"]
     while True:
@@ -112,7 +112,7 @@ def test_keyset_next_page_is_consistent_while_new_records_arrive(client, platfor
 def test_as_of_pins_a_search_to_a_version(client, platform):
     res = rid(platform, "administrative-penalties")
     before = result(client, resource_id=res)
-    platform.submit([penalty(30)], department=None, submitter="test")
+    platform.records.submit([penalty(30)], department=None, submitter="test")
     assert result(client, resource_id=res)["total"] == before["total"] + 1
     pinned = result(client, resource_id=res, as_of=before["log_position"])
     assert pinned["total"] == before["total"] and pinned["records"] == before["records"]

@@ -94,7 +94,8 @@ def test_killed_replay_catches_up_to_exactly_a_rebuild(settings, tmp_path):
     platform = Platform(settings, today=TODAY)
     try:
         for start in range(1, 8001, 1000):
-            platform.ledger.submit([penalty(i) for i in range(start, start + 1000)], department=SCJG, submitter="t")
+            platform.records.submit([penalty(i) for i in range(start, start + 1000)], department=SCJG, submitter="t",
+                                    visible=False)
         platform.runner.catch_up()
     finally:
         platform.close()

@@ -160,7 +160,7 @@ def test_pinned_version_gives_the_same_bytes_after_later_events(loaded):
     opendata = platform.opendata
     dataset = opendata.dataset("administrative-penalties")
     before = {fmt: opendata.build(dataset, fmt, position) for fmt in ("csv", "json", "xlsx")}
-    platform.submit([penalty(9), {"kind": "penalty", "action": "withdraw", "reason": "撤销", "authority_code": SCJG,
+    platform.records.submit([penalty(9), {"kind": "penalty", "action": "withdraw", "reason": "撤销", "authority_code": SCJG,
                                   "document_number": "本市监罚〔2025〕1号", "source_unit_code": SCJG}],
                     department=None, submitter="test")
     latest = opendata.build(dataset, "csv")

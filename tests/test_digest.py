@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.ledger import make_checker
+from domain.submission import make_checker
 from domain.records import digest
 from tests.conftest import TODAY
 from tests.records import entity, penalty

@@ -6,7 +6,7 @@ import json
 import uuid
 from decimal import Decimal
 
-from domain.ledger import CheckedItem, ItemResult, make_checker
+from domain.submission import CheckedItem, ItemResult, make_checker
 from gongshi.importer import _Unparsable, check_chunk, pack, unpack
 from tests.conftest import TODAY
 from tests.records import SCJG, entity, penalty

@@ -38,7 +38,7 @@ def use_clock(platform: Platform, clock: Clock | None = None) -> Clock:
 
 
 def submit(platform: Platform, *numbers: int) -> int:
-    return platform.submit([penalty(n) for n in numbers], department=SCJG, submitter="token:test").position
+    return platform.records.submit([penalty(n) for n in numbers], department=SCJG, submitter="token:test").position
 
 
 def stored(platform: Platform) -> list:
@@ -52,7 +52,7 @@ def head_sizes(platform: Platform) -> list[int]:
 def test_each_event_becomes_the_next_leaf_with_its_position_and_stored_hash(platform):
     use_clock(platform)
     submit(platform, 1, 2, 3)
-    platform.submit([entity()], department=SCJG, submitter="token:test")
+    platform.records.submit([entity()], department=SCJG, submitter="token:test")
     submit(platform, 4)
     rows = platform.views_db.execute(
         "SELECT leaf_index, position, originator_id, originator_version, leaf_hash FROM v_leaves ORDER BY leaf_index")
@@ -156,7 +156,7 @@ def test_two_processes_continue_one_tree(platform, settings):
     try:
         use_clock(other, Clock(START + 1))
         assert other.integrity.snapshot()[1] == 3
-        other.submit([penalty(4), penalty(5)], department=SCJG, submitter="token:other")
+        other.records.submit([penalty(4), penalty(5)], department=SCJG, submitter="token:other")
         assert [r[0] for r in other.views_db.execute("SELECT leaf_index FROM v_leaves ORDER BY leaf_index")] == [0, 1, 2, 3, 4]
         mine, size = platform.integrity.snapshot()
         theirs, _ = other.integrity.snapshot()
@@ -183,7 +183,7 @@ def test_the_signer_refuses_to_extend_a_rewritten_witness(platform, settings):
     try:
         use_clock(restarted, Clock(START + 3600))
         with pytest.raises(LogRewrittenError, match="size 3"):
-            restarted.submit([penalty(4)], department=SCJG, submitter="token:test")
+            restarted.records.submit([penalty(4)], department=SCJG, submitter="token:test")
         assert head_sizes(restarted) == [3]
     finally:
         restarted.close()

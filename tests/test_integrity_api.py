@@ -31,7 +31,7 @@ def fill(platform, count: int, clock: Clock, per_batch: int = 37) -> None:
     """`count` events in batches, a minute apart, so that several heads are kept."""
     for first in range(1, count + 1, per_batch):
         numbers = range(first, min(first + per_batch, count + 1))
-        platform.submit([penalty(n) for n in numbers], department=SCJG, submitter="token:test")
+        platform.records.submit([penalty(n) for n in numbers], department=SCJG, submitter="token:test")
         clock.advance(61)
     platform.runner.catch_up()
 
@@ -81,7 +81,7 @@ def test_proofs_for_random_sizes_verify_in_the_independent_verifier(platform, cl
 
 
 def test_entries_are_served_in_pages_of_at_most_1000_in_log_order(platform, client, public_entries):
-    platform.submit([penalty(n) for n in range(1, 1101)], department=SCJG, submitter="token:test")
+    platform.records.submit([penalty(n) for n in range(1, 1101)], department=SCJG, submitter="token:test")
     page = client.get("/api/v1/log/entries", params={"start": 50, "end": 1100}).json()["entries"]
     assert len(page) == 1000 and [e["position"] for e in page] == list(range(51, 1051))
     assert set(page[0]) == {"position", "originator_id", "originator_version", "topic", "state"}
@@ -110,7 +110,7 @@ def test_entries_are_served_in_pages_of_at_most_1000_in_log_order(platform, clie
     ("/api/v1/log/leaf?position=4", "position"),
 ])
 def test_bad_or_out_of_range_parameters_get_400_naming_the_parameter(platform, client, public_entries, query, parameter):
-    platform.submit([penalty(1), penalty(2), penalty(3)], department=SCJG, submitter="token:test")
+    platform.records.submit([penalty(1), penalty(2), penalty(3)], department=SCJG, submitter="token:test")
     response = client.get(query)
     assert response.status_code == 400, response.text
     body = response.json()["error"]
@@ -118,7 +118,7 @@ def test_bad_or_out_of_range_parameters_get_400_naming_the_parameter(platform, c
 
 
 def test_entries_need_an_auditor_token_unless_the_operator_publishes_them(platform, client, monkeypatch):
-    platform.submit([penalty(1), penalty(2)], department=SCJG, submitter="token:test")
+    platform.records.submit([penalty(1), penalty(2)], department=SCJG, submitter="token:test")
     url = "/api/v1/log/entries?start=0&end=2"
     assert client.get(url).status_code == 401
     submitter = platform.tokens.create(department=SCJG, role="submitter")
@@ -153,7 +153,7 @@ def test_independent_verifier_cli_against_a_live_server(platform, public_entries
                              "--key-file", str(tmp_path / "pinned.pem"))
         assert first.returncode == 0, first.stdout + first.stderr
         assert "all 150 entries hash to the signed root" in first.stdout
-        platform.submit([penalty(n) for n in range(151, 260)], department=SCJG, submitter="token:test")
+        platform.records.submit([penalty(n) for n in range(151, 260)], department=SCJG, submitter="token:test")
         clock.advance(61)
         platform.runner.catch_up()
         later = run_verifier(url, "--full", "--head-file", str(tmp_path / "kept.json"), "--entry", "200",

@@ -59,15 +59,15 @@ def scratch_db(platform, copy) -> Database:
 
 
 def test_replay_to_a_position_equals_what_the_views_answered_then(platform, tmp_path):
-    platform.submit([entity(), penalty(1), penalty(2), penalty(3)], department=SCJG, submitter="token:a")
+    platform.records.submit([entity(), penalty(1), penalty(2), penalty(3)], department=SCJG, submitter="token:a")
     first = platform.ledger.position()
     answered_then = current_rows(platform.views_db, Moment.now())
     time.sleep(0.01)
     between = dt.datetime.now(UTC)
     time.sleep(0.01)
-    platform.submit([penalty(1, action="correct", reason="金额有误", fine=5), penalty(4)],
+    platform.records.submit([penalty(1, action="correct", reason="金额有误", fine=5), penalty(4)],
                     department=SCJG, submitter="token:a")
-    platform.submit([{"kind": "penalty", "action": "withdraw", "reason": "决定被撤销", "authority_code": SCJG,
+    platform.records.submit([{"kind": "penalty", "action": "withdraw", "reason": "决定被撤销", "authority_code": SCJG,
                       "document_number": "本市监罚〔2024〕2号"}], department=SCJG, submitter="token:a")
     assert current_rows(platform.views_db, Moment.now()) != answered_then
 
@@ -89,11 +89,11 @@ def test_replay_to_a_position_equals_what_the_views_answered_then(platform, tmp_
 
 
 def test_replay_to_a_time_on_the_command_line(sqlite_platform, tmp_path):
-    sqlite_platform.submit([penalty(1), penalty(2)], department=SCJG, submitter="token:a")
+    sqlite_platform.records.submit([penalty(1), penalty(2)], department=SCJG, submitter="token:a")
     time.sleep(0.01)
     between = dt.datetime.now(UTC).isoformat()
     time.sleep(0.01)
-    sqlite_platform.submit([penalty(3)], department=SCJG, submitter="token:a")
+    sqlite_platform.records.submit([penalty(3)], department=SCJG, submitter="token:a")
     home = sqlite_platform.settings.home
     sqlite_platform.close()
     env = {**os.environ, "GONGSHI_HOME": str(home)}

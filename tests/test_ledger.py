@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from domain.ledger import ACCEPTED, DUPLICATE, REJECTED
+from domain.submission import ACCEPTED, DUPLICATE, REJECTED
 from tests.records import COMPANY, JTYS, SCJG, entity, penalty
 
 
 def submit(platform, *items, department=SCJG):
-    return platform.submit(list(items), department=department, submitter="test")
+    return platform.records.submit(list(items), department=department, submitter="test")
 
 
 def errors_of(result, index=0):

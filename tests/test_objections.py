@@ -13,7 +13,7 @@ from web.app import create_app
 
 @pytest.fixture
 def client(platform):
-    platform.submit([entity(), penalty(1), other_penalty()], department=SCJG, submitter="test")
+    platform.records.submit([entity(), penalty(1), other_penalty()], department=SCJG, submitter="test")
     with TestClient(create_app(platform, follow=False), raise_server_exceptions=False) as c:
         yield c
 

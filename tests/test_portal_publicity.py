@@ -131,7 +131,6 @@ def test_minor_penalty_that_is_not_published_never_appears(platform):
 
 
 def test_objection_under_review_is_flagged_and_a_repaired_penalty_leaves_every_view(platform):
-    from domain import objections, repair
     from domain.cases import Actor
     from tests.conftest import TODAY
 
@@ -139,12 +138,11 @@ def test_objection_under_review_is_flagged_and_a_repaired_penalty_leaves_every_v
     firm, reviewer = Actor.firm(COMPANY), Actor.reviewer("token:scjg", SCJG)
     materials = [{"role": "proof", "sha256": "a" * 64, "content_type": "application/pdf", "size": 10, "name": "收据.pdf"},
                  {"role": "commitment", "sha256": "b" * 64, "content_type": "image/png", "size": 10, "name": "承诺书.png"}]
-    number, _ = objections.raise_objection(platform.ledger, firm, first.record_id, ["wrong"], "金额有误",
-                                           materials[:1], TODAY)
-    objections.decide_objection(platform.ledger, reviewer, number, "accept", None, TODAY)
-    case, _ = repair.apply_for_repair(platform.ledger, firm, second.record_id, materials, "罚款已缴清", TODAY)
-    repair.decide_repair(platform.ledger, reviewer, case, "accept", None, TODAY)
-    repair.decide_repair(platform.ledger, reviewer, case, "approve", "材料齐全，准予修复", TODAY)
+    number, _ = platform.cases.raise_objection(firm, first.record_id, ["wrong"], "金额有误", materials[:1], TODAY)
+    platform.cases.step(reviewer, number, "accept", None, TODAY)
+    case, _ = platform.cases.apply_for_repair(firm, second.record_id, materials, "罚款已缴清", TODAY)
+    platform.cases.step(reviewer, case, "accept", None, TODAY)
+    platform.cases.step(reviewer, case, "approve", "材料齐全，准予修复", TODAY)
     platform.runner.catch_up()
     with client(platform) as c:
         body = c.get(f"/api/v1/records/{first.record_id}").json()

@@ -49,7 +49,7 @@ def test_a_record_stored_by_another_writer_is_searchable_within_a_second_through
     with served(ahead) as base, httpx.Client(base_url=base, timeout=10) as http:
         late = ending_penalty(3, AHEAD + dt.timedelta(days=90), violation_type="擅自改变食品经营场所")
         started = time.monotonic()
-        stored = ahead.ledger.submit([late], department=SCJG, submitter="import")  # no catch-up: as from a CLI import
+        stored = ahead.records.submit([late], department=SCJG, submitter="import", visible=False)  # as a CLI import
         record_id = stored.items[0].record_id
         while record_id not in {h["id"] for h in http.get("/api/v1/search", params={"q": "擅自改变"}).json()["hits"]}:
             assert time.monotonic() - started < 1.0, "not searchable within one second"

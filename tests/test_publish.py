@@ -53,7 +53,7 @@ def test_new_records_replace_only_the_changed_files(sqlite_platform, target):
     city, url = target
     token = city.tokens.create(department=DEPTS["FGW"], role="publisher")
     publish(sqlite_platform.opendata, url, token, ["red-list"], prefix=PREFIX)
-    sqlite_platform.submit([{"kind": "red_list", "party_name": "本溪市新红名单有限公司", "party_type": "法人及非法人组织",
+    sqlite_platform.records.submit([{"kind": "red_list", "party_name": "本溪市新红名单有限公司", "party_type": "法人及非法人组织",
                              "credit_code": "91210504MA0XK4E22E", "list_type": "纳税信用A级纳税人", "document_number": "税A〔2025〕9号",
                              "honour": "A级纳税人", "decision_date": "2025-05-01", "authority": "国家税务总局本溪市税务局",
                              "authority_code": DEPTS["SW"], "source_unit_code": DEPTS["SW"]}],

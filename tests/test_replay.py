@@ -10,9 +10,9 @@ from tests.test_crash import cli_env
 
 
 def fill(platform) -> None:
-    platform.submit([entity()], department=SCJG, submitter="t")
-    platform.submit([penalty(i) for i in range(1, 301)], department=SCJG, submitter="t")
-    platform.submit([penalty(5, action="correct", reason="更正", fine=9),
+    platform.records.submit([entity()], department=SCJG, submitter="t")
+    platform.records.submit([penalty(i) for i in range(1, 301)], department=SCJG, submitter="t")
+    platform.records.submit([penalty(5, action="correct", reason="更正", fine=9),
                      {"kind": "penalty", "action": "withdraw", "reason": "撤销", "authority_code": SCJG,
                       "document_number": "本市监罚〔2024〕6号"},
                      entity(address="辽宁省本溪市明山区新明路99号", change_date="2025-01-02")],

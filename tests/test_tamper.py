@@ -117,7 +117,7 @@ def build_log(settings: Settings, tmp_path: Path) -> tuple[list[int], Path]:
         clock = use_clock(platform, Clock())
         for batch in range(3):
             numbers = range(batch * 10 + 1, batch * 10 + 11)
-            platform.submit([penalty(n) for n in numbers], department=SCJG, submitter="token:test")
+            platform.records.submit([penalty(n) for n in numbers], department=SCJG, submitter="token:test")
             clock.advance(61)
             if settings.database_url and batch == 0:  # rolled-back inserts leave gaps like these
                 platform.views_db.execute("SELECT nextval(pg_get_serial_sequence(?, 'notification_id'))",
@@ -204,7 +204,7 @@ def test_the_first_altered_position_is_named_among_hundreds_of_findings(sqlite_p
     from gongshi.verify import verify_log
 
     platform = sqlite_platform
-    platform.submit([penalty(n) for n in range(1, 301)], department=SCJG, submitter="token:test")
+    platform.records.submit([penalty(n) for n in range(1, 301)], department=SCJG, submitter="token:test")
     table = EventTable(platform.settings)
     try:
         modify(table, list(range(1, 301)))

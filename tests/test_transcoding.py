@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.ledger import Ledger
+from application.ledger import Ledger
 from domain.transcoding import LedgerTranscoder
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
 

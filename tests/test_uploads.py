@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 from tests.casework import JPEG, PDF, PNG, activate, apply_repair, csrf_of, repair_files, rid
 from tests.records import JTYS, SCJG, entity, penalty
 from web.app import create_app
-from web.uploads import UploadPolicy, clean_name, sniff
+from stores.uploads import UploadPolicy, clean_name, sniff
 
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 
@@ -39,7 +39,7 @@ def test_file_names_are_only_labels_without_paths(name, label):
 
 @pytest.fixture
 def client(platform):
-    platform.submit([entity(), penalty(1)], department=SCJG, submitter="test")
+    platform.records.submit([entity(), penalty(1)], department=SCJG, submitter="test")
     with TestClient(create_app(platform, follow=False), raise_server_exceptions=False) as c:
         yield c
 

@@ -9,7 +9,6 @@ read's own position and leaf index (`recorded_as`), and `/api/v1/audit/reads` li
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -20,14 +19,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from domain.audit import READ_TOPIC, record_read
+from domain.audit import READ_TOPIC
 from domain.records import entity_id
 from projections import integrity
+from stores.tokens import Principal
 from web.api_records import authenticate
-from web.auth import Principal
 from web.errors import error
 
-log = logging.getLogger(__name__)
 MAX_LIMIT = 1000
 _INTEGER = re.compile(r"-?[0-9]{1,18}")
 _AGGREGATE_FIELDS = {"originator_id", "originator_version", "timestamp", "department", "submitter"}
@@ -77,12 +75,9 @@ def jsonable(value: Any) -> Any:
 def recorded_read(platform: Any, principal: Principal, action: str, subject: str,
                   detail: dict[str, Any] | None = None) -> dict[str, Any]:
     """Record a privileged read in the log (before serving it); name where it was recorded."""
-    read_id, position = record_read(platform.ledger, reader=principal.identity, role=principal.role,
-                                    department=principal.department, action=action, subject=subject, detail=detail)
-    try:
-        platform.runner.catch_up()  # other auditors see the read at once
-    except Exception:  # the read is stored; the views follow it later
-        log.exception("catching up after recording a privileged read")
+    read_id, position = platform.audit.record_read(reader=principal.identity, role=principal.role,
+                                                   department=principal.department, action=action, subject=subject,
+                                                   detail=detail)
     return {"read_id": str(read_id), "position": position,
             "leaf_index": integrity.leaf_index_of(platform.views_db, position)}
 

@@ -15,24 +15,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from domain import objections, repair
-from domain.cases import OBJECTION, REPAIR, Actor, CaseForbiddenError, NotEligibleError
-from domain.validation import ValidationFailed
+from domain import objections
+from domain.cases import OBJECTION, REPAIR, Actor, workflows
+from domain.errors import CaseForbiddenError, NotEligibleError, ValidationFailed
+from stores.uploads import UploadRejected
 from web import openapi
 from web.api_records import BodyTooLarge, read_body
-from web.case_http import (
-    api_actor,
-    case_dict,
-    error_response,
-    load_case,
-    may_see,
-    parse_fields,
-    public_status,
-    run,
-    today_of,
-)
+from web.case_http import api_actor, case_dict, error_response, parse_fields, public_status, today_of
 from web.errors import error
-from web.uploads import UploadRejected, check_request_size, store_files
+from web.uploads import check_request_size, store_files
 
 MAX_JSON = 1024 * 1024
 FILE_ROLES = {REPAIR: {"proof": "proof", "commitment": "commitment"}, OBJECTION: {"evidence": "evidence"}}
@@ -108,10 +99,10 @@ def _lister(kind: str):
 def _getter(kind: str):
     @_as_actor(write=False)
     async def get_case(request: Request, actor: Actor) -> Response:
-        case = await run_in_threadpool(load_case, request.app.state.platform.ledger, request.path_params["number"])
-        if case.number[:2] != ("XF" if kind == REPAIR else "YY"):
+        case = await run_in_threadpool(request.app.state.platform.cases.case, request.path_params["number"])
+        if case.kind != kind:
             return error(404, "not_found", "找不到该案件", f"no {kind} case {case.number}")
-        may_see(actor, case)
+        case.may_be_seen_by(actor)
         return JSONResponse(case_dict(request, case, today_of(request)))
     return get_case
 
@@ -127,7 +118,7 @@ async def case_status(request: Request) -> Response:
 
 @_as_actor(write=False)
 async def repair_eligibility(request: Request, actor: Actor) -> Response:
-    record, reasons = await run_in_threadpool(repair.check_repair, request.app.state.platform.ledger, actor,
+    record, reasons = await run_in_threadpool(request.app.state.platform.cases.repair_eligibility, actor,
                                               request.path_params["record_id"], today_of(request))
     return JSONResponse({"record_id": str(record.id), "today": today_of(request).isoformat(),
                          "eligible": not reasons, "reasons": [r.as_dict() for r in reasons]})
@@ -145,12 +136,12 @@ async def create_repair(request: Request, actor: Actor) -> Response:
     fields, form = await _payload(request)
     platform, today = request.app.state.platform, today_of(request)
     record_id = str(fields.get("record_id", ""))
-    _, reasons = await run_in_threadpool(repair.check_repair, platform.ledger, actor, record_id, today)
+    _, reasons = await run_in_threadpool(platform.cases.repair_eligibility, actor, record_id, today)
     if reasons:
         raise NotEligibleError(reasons)
     materials = await store_files(platform.uploads, form, FILE_ROLES[REPAIR]) if form is not None else []
-    number, position = await run(request, repair.apply_for_repair, actor, record_id, materials,
-                                 str(fields.get("statement") or ""), today)
+    number, position = await run_in_threadpool(platform.cases.apply_for_repair, actor, record_id, materials,
+                                               str(fields.get("statement") or ""), today)
     return await _created(request, number, position)
 
 
@@ -160,14 +151,14 @@ async def create_objection(request: Request, actor: Actor) -> Response:
     fields, form = await _payload(request)
     platform = request.app.state.platform
     materials = await store_files(platform.uploads, form, FILE_ROLES[OBJECTION]) if form is not None else []
-    number, position = await run(request, objections.raise_objection, actor, str(fields.get("record_id", "")),
-                                 _list(fields.get("grounds")), str(fields.get("statement") or ""), materials,
-                                 today_of(request))
+    number, position = await run_in_threadpool(
+        platform.cases.raise_objection, actor, str(fields.get("record_id", "")), _list(fields.get("grounds")),
+        str(fields.get("statement") or ""), materials, today_of(request))
     return await _created(request, number, position)
 
 
 async def _created(request: Request, number: str, position: int) -> Response:
-    case = await run_in_threadpool(load_case, request.app.state.platform.ledger, number)
+    case = await run_in_threadpool(request.app.state.platform.cases.case, number)
     body = {**case_dict(request, case, today_of(request)), "position": position}
     return JSONResponse(body, status_code=201, headers={"Location": body["url"]})
 
@@ -176,8 +167,8 @@ async def _created(request: Request, number: str, position: int) -> Response:
 async def repair_step(request: Request, actor: Actor) -> Response:
     fields, _ = await _payload(request)
     number = request.path_params["number"]
-    position = await run(request, repair.decide_repair, actor, number, request.path_params["step"],
-                         fields.get("reason"), today_of(request))
+    position = await run_in_threadpool(request.app.state.platform.cases.step, actor, number,
+                                       request.path_params["step"], fields.get("reason"), today_of(request), REPAIR)
     return await _stepped(request, number, position)
 
 
@@ -185,21 +176,22 @@ async def repair_step(request: Request, actor: Actor) -> Response:
 async def objection_step(request: Request, actor: Actor) -> Response:
     fields, form = await _payload(request)
     number, step, today = request.path_params["number"], request.path_params["step"], today_of(request)
+    cases = request.app.state.platform.cases
     if step == "resolve":
-        position = await run(request, objections.resolve_objection, actor, number, str(fields.get("outcome", "")),
-                             fields.get("reason"), parse_fields(fields.get("fields")), today)
+        position = await run_in_threadpool(cases.resolve_objection, actor, number, str(fields.get("outcome", "")),
+                                           fields.get("reason"), parse_fields(fields.get("fields")), today)
     elif step == "supply_material":
         materials = await store_files(request.app.state.platform.uploads, form, FILE_ROLES[OBJECTION]) \
             if form is not None else []
-        position = await run(request, objections.supply_material, actor, number,
-                             str(fields.get("statement") or ""), materials, today)
+        position = await run_in_threadpool(cases.supply_material, actor, number, str(fields.get("statement") or ""),
+                                           materials, today)
     else:
-        position = await run(request, objections.decide_objection, actor, number, step, fields.get("reason"), today)
+        position = await run_in_threadpool(cases.step, actor, number, step, fields.get("reason"), today, OBJECTION)
     return await _stepped(request, number, position)
 
 
 async def _stepped(request: Request, number: str, position: int) -> Response:
-    case = await run_in_threadpool(load_case, request.app.state.platform.ledger, number)
+    case = await run_in_threadpool(request.app.state.platform.cases.case, number)
     return JSONResponse({**case_dict(request, case, today_of(request)), "position": position})
 
 
@@ -249,8 +241,8 @@ def _describe() -> None:
             "status": {"type": "string"}, "on": {"type": "string"}, "reason": {"type": "string"}}}}}})
     form = {"multipart/form-data": {"schema": {"type": "object"}}}
     for kind, steps, fields in (
-        (REPAIR, list(repair.STEPS), "record_id, statement, proof (files), commitment (files)"),
-        (OBJECTION, [*objections.STEPS, "supply_material", "resolve"],
+        (REPAIR, list(workflows()[REPAIR].steps), "record_id, statement, proof (files), commitment (files)"),
+        (OBJECTION, list(workflows()[OBJECTION].steps),
          f"record_id, grounds (one or more of {', '.join(objections.GROUNDS)}), statement, evidence (files)"),
     ):
         base = f"/api/v1/{kind}s"

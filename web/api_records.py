@@ -8,8 +8,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from domain.ledger import ACCEPTED, DUPLICATE, REJECTED
-from web.auth import Principal, TokenError
+from domain.submission import ACCEPTED, DUPLICATE, REJECTED
+from stores.tokens import Principal, TokenError
 from web.errors import error
 
 MAX_ITEMS = 10_000
@@ -77,7 +77,7 @@ async def submit_records(request: Request) -> Response:
     if len(items) > MAX_ITEMS:
         return error(413, "too_many", f"单批最多 {MAX_ITEMS} 条记录", f"at most {MAX_ITEMS} records per batch", limit=MAX_ITEMS)
     result = await run_in_threadpool(
-        platform.submit, items, department=principal.department, submitter=principal.identity)
+        platform.records.submit, items, department=principal.department, submitter=principal.identity)
     counts = {s: result.count(s) for s in (ACCEPTED, DUPLICATE, REJECTED)}
     status = 422 if counts[REJECTED] == len(items) else 207 if counts[REJECTED] else 200
     return JSONResponse({

@@ -24,12 +24,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from application.supervision import MAX_BATCH, Caller, MomentNotReached
 from domain.measures import UnknownMeasureError
-from gongshi.supervision import MAX_BATCH, Caller, MomentNotReached
+from stores.tokens import ROLES, Principal
 from web import params
 from web.api_audit import recorded_read
 from web.api_records import BodyTooLarge, authenticate, read_body
-from web.auth import ROLES, Principal
 from web.errors import error
 from web.params import PublicError
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 from urllib.parse import quote
-from uuid import UUID
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -19,31 +18,25 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from domain import objections, repair
-from domain.cases import OBJECTION, REPAIR, Actor, docket_of, firm_record, normalise_number
+from domain.cases import OBJECTION, REPAIR, Actor, Case, normalise_number
+from domain.errors import FieldError, ValidationFailed
 from domain.records import REPAIRABLE_KINDS
-from domain.validation import FieldError, ValidationFailed
+from projections.case_queries import firm_records
+from stores.accounts import AccountError
+from stores.sessions import FIRM
+from stores.uploads import UploadRejected
 from web import sessions
-from web.accounts import AccountError
-from web.case_http import (
-    RECORD_STATUS,
-    case_dict,
-    error_status,
-    errors_of,
-    public_status,
-    record_row,
-    run,
-    today_of,
-)
+from web.case_http import RECORD_STATUS, case_dict, error_status, errors_of, public_status, record_row, today_of
 from web.forms import case_form, checked_form, csrf_failed, message, redirect, render, safe_next, to_login
 from web.labels import KINDS
-from web.uploads import UploadRejected, store_files
+from web.uploads import store_files
 
 FILES = {REPAIR: {"proof": "proof", "commitment": "commitment"}, OBJECTION: {"evidence": "evidence"}}
 
 
 async def _firm(request: Request) -> Actor | None:
     session = await run_in_threadpool(sessions.current, request)
-    return Actor.firm(session.subject) if session and session.kind == sessions.FIRM else None
+    return Actor.firm(session.subject) if session and session.kind == FIRM else None
 
 
 def _status_of(exc: Exception) -> int:
@@ -69,7 +62,7 @@ async def activate(request: Request) -> Response:
     except AccountError as e:
         return await render(request, "firm/activate.html",
                             {**data, "errors": [FieldError(e.field, e.code, e.zh, e.en)]}, e.status)
-    await run_in_threadpool(sessions.replace, request, sessions.FIRM, code)
+    await run_in_threadpool(sessions.replace, request, FIRM, code)
     return redirect(request, "/firm")
 
 
@@ -87,7 +80,7 @@ async def login(request: Request) -> Response:
         return await render(request, "firm/login.html", {
             "next": target, "credit_code": form.get("credit_code", ""),
             "errors": [FieldError(e.field, e.code, e.zh, e.en)]}, e.status)
-    await run_in_threadpool(sessions.replace, request, sessions.FIRM, code)
+    await run_in_threadpool(sessions.replace, request, FIRM, code)
     return redirect(request, target)
 
 
@@ -104,19 +97,16 @@ async def logout(request: Request) -> Response:
 # -- the firm's records and cases ------------------------------------------------------------------------------
 def _records(platform: Any, actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     """The firm's current records, each with why it can or cannot be repaired or objected to today."""
-    rows = platform.views_db.query(
-        "SELECT record_id, kind, list_type, document_number, decision_date, authority, status, objection "
-        "FROM v_records WHERE credit_code=? AND valid_to IS NULL ORDER BY decision_date DESC, record_id",
-        (actor.credit_code,))
-    docket = docket_of(platform.ledger, actor.credit_code)
+    rows = firm_records(platform.views_db, actor.credit_code)
+    cases = platform.cases
+    docket = cases.docket(actor.credit_code)
     for row in rows:
-        record = platform.ledger.repository.get(UUID(row["record_id"]))
+        record = cases.record(row["record_id"])
         row.update(kind_label=KINDS.get(row["kind"], row["kind"]),
                    status_label=RECORD_STATUS.get(row["status"], row["status"]),
                    repairable=row["kind"] in REPAIRABLE_KINDS,
                    objection_reasons=objections.objection_eligibility(record, docket))
-        row["repair_reasons"] = repair.repair_eligibility(platform.ledger, record, docket, today) \
-            if row["repairable"] else []
+        row["repair_reasons"] = cases.repair_reasons(record, docket, today) if row["repairable"] else []
     return rows
 
 
@@ -130,13 +120,6 @@ async def home(request: Request) -> Response:
     return await render(request, "firm/home.html", {
         "credit_code": actor.credit_code, "records": records, "today": today.isoformat(),
         "cases": [public_status(c) | {"document_number": c["document_number"]} for c in cases]})
-
-
-def _eligibility(ledger: Any, actor: Actor, record_id: str, kind: str, today: dt.date) -> tuple[Any, list[FieldError]]:
-    if kind == REPAIR:
-        return repair.check_repair(ledger, actor, record_id, today)
-    record = firm_record(ledger, actor, record_id)
-    return record, objections.objection_eligibility(record, docket_of(ledger, actor.credit_code))
 
 
 async def repair_form(request: Request) -> Response:
@@ -157,8 +140,8 @@ async def _application(request: Request, kind: str) -> Response:
     data: dict[str, Any] = {"errors": [], "grounds": objections.GROUNDS, "roles": repair.MATERIAL_ROLES,
                             "upload_limit": platform.uploads.policy.size_label, "chosen": [], "statement": ""}
     try:
-        record, reasons = await run_in_threadpool(_eligibility, platform.ledger, actor, record_id, kind, today)
-        data.update(record=await run_in_threadpool(record_row, platform, str(record.id)), reasons=reasons)
+        record, reasons = await run_in_threadpool(platform.cases.eligibility, actor, record_id, kind, today)
+        data.update(record=await run_in_threadpool(record_row, request, str(record.id)), reasons=reasons)
         if request.method == "GET" or reasons:
             return await render(request, template, data, 200 if request.method == "GET" else 409)
         form = await checked_form(request)
@@ -167,11 +150,11 @@ async def _application(request: Request, kind: str) -> Response:
         data.update(chosen=form.getlist("grounds"), statement=form.get("statement", ""))
         materials = await store_files(platform.uploads, form, FILES[kind])
         if kind == REPAIR:
-            number, _ = await run(request, repair.apply_for_repair, actor, record_id, materials,
-                                  form.get("statement", ""), today)
+            number, _ = await run_in_threadpool(platform.cases.apply_for_repair, actor, record_id, materials,
+                                                form.get("statement", ""), today)
         else:
-            number, _ = await run(request, objections.raise_objection, actor, record_id, form.getlist("grounds"),
-                                  form.get("statement", ""), materials, today)
+            number, _ = await run_in_threadpool(platform.cases.raise_objection, actor, record_id,
+                                                form.getlist("grounds"), form.get("statement", ""), materials, today)
     except (ValidationFailed, UploadRejected) as exc:
         if "record" not in data:
             return await message(request, "无法办理", errors_of(exc), _status_of(exc))
@@ -196,15 +179,13 @@ async def case_page(request: Request) -> Response:
                                                     "upload_limit": platform.uploads.policy.size_label}, status)
 
 
-async def _firm_step(request: Request, actor: Actor, case: Any, action: str, form: Any) -> None:
-    today = today_of(request)
+async def _firm_step(request: Request, actor: Actor, case: Case, action: str, form: Any) -> None:
+    today, cases = today_of(request), request.app.state.platform.cases
     if action == "material":
         materials = await store_files(request.app.state.platform.uploads, form, FILES[OBJECTION])
-        await run(request, objections.supply_material, actor, case.number, form.get("statement", ""), materials, today)
-    elif action == "withdraw" and isinstance(case, repair.RepairCase):
-        await run(request, repair.decide_repair, actor, case.number, "withdraw", form.get("reason"), today)
+        await run_in_threadpool(cases.supply_material, actor, case.number, form.get("statement", ""), materials, today)
     elif action == "withdraw":
-        await run(request, objections.decide_objection, actor, case.number, "withdraw", form.get("reason"), today)
+        await run_in_threadpool(cases.step, actor, case.number, "withdraw", form.get("reason"), today, case.kind)
     else:
         raise UploadRejected(404, "unknown_action", f"未知的操作：{action}", f"unknown action {action}", "action")
 

@@ -12,10 +12,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from domain.validation import FieldError, ValidationFailed
+from domain.errors import FieldError, ValidationFailed
+from stores.uploads import UploadRejected
 from web import pages, sessions
-from web.case_http import error_status, errors_of, load_case, may_see
-from web.uploads import UploadRejected, check_request_size
+from web.case_http import error_status, errors_of
+from web.uploads import check_request_size
 
 
 async def render(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
@@ -66,10 +67,10 @@ async def case_form(request: Request, actor: Any, number: str, step: Any, done_u
     `step(form, case)` performs the POSTed action; its refusals are shown on the case page,
     except 403/404, which get a page of their own (the case is not the caller's to see).
     """
-    ledger = request.app.state.platform.ledger
+    cases = request.app.state.platform.cases
     try:
-        case = await run_in_threadpool(load_case, ledger, number)
-        may_see(actor, case)
+        case = await run_in_threadpool(cases.case, number)
+        case.may_be_seen_by(actor)
         if request.method == "POST":
             form = await checked_form(request)
             if form is None:
@@ -80,5 +81,5 @@ async def case_form(request: Request, actor: Any, number: str, step: Any, done_u
         status = exc.status if isinstance(exc, UploadRejected) else error_status(exc)
         if status in (403, 404):
             return await message(request, refused_title, errors_of(exc), status)
-        return await run_in_threadpool(load_case, ledger, number), errors_of(exc), status
+        return await run_in_threadpool(cases.case, number), errors_of(exc), status
     return case, [], 200

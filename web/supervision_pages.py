@@ -17,9 +17,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from domain.grading import GRADES
+from stores.tokens import Principal, TokenError
 from web import api_supervision as api
 from web import charts, labels
-from web.auth import Principal, TokenError
 from web.pages import render
 
 COOKIE = "gongshi_token"

@@ -7,6 +7,7 @@ must be accountable for who they ask about, and the answer reveals the internal 
 
 A draw computes every entity's grade at one moment, draws by the published seed
 (domain/inspections.py), and records the draw; `replay_draw` recomputes a recorded draw.
+Both are commands of the application layer: nothing is answered before it is in the log.
 """
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
+from application.ledger import Ledger
 from domain import checks, grading, inspections, measures
+from domain.checks import CreditCheck
+from domain.inspections import InspectionDraw
+from projections.db import Database
 from projections.integrity import leaf_indices_of
 from projections.public import Moment
-from projections.supervision import Rules, Subject, load_subjects, reached
+from projections.supervision import Grades, Rules, Subject, load_subjects, reached
 from schemas import supervision as config
 
 MAX_BATCH = 1000
@@ -54,13 +57,13 @@ class GroupCommit:
     next transaction, so concurrent callers share commits instead of queueing for one each.
     """
 
-    def __init__(self, ledger: Any, max_batch: int = 2000):
+    def __init__(self, ledger: Ledger, max_batch: int = 2000):
         self.ledger, self.max_batch = ledger, max_batch
-        self._queue: queue.SimpleQueue[tuple[list[checks.CreditCheck], Future[list[int]]]] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[list[CreditCheck], Future[list[int]]]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def save(self, pending: list[checks.CreditCheck]) -> list[int]:
+    def save(self, pending: list[CreditCheck]) -> list[int]:
         """Store these checks (with whatever else is queued); return their log positions."""
         future: Future[list[int]] = Future()
         with self._lock:
@@ -81,7 +84,7 @@ class GroupCommit:
                     break
                 size += len(batch[-1][0])
             try:
-                positions = checks.save_checks(self.ledger, [c for pending, _ in batch for c in pending])
+                positions = self._save([c for pending, _ in batch for c in pending])
             except BaseException as e:  # each caller gets the error; the writer keeps serving
                 for _, future in batch:
                     future.set_exception(e)
@@ -91,15 +94,24 @@ class GroupCommit:
                 future.set_result(positions[start:start + len(pending)])
                 start += len(pending)
 
+    def _save(self, pending: list[CreditCheck]) -> list[int]:
+        """Store checks in one transaction; return each one's log position, in order."""
+        recordings = self.ledger.save(*pending)
+        positions = {r.domain_event.originator_id: r.notification.id for r in recordings}
+        return [positions[c.id] for c in pending]
 
-class SupervisionService:
-    def __init__(self, platform: Any, clock: Callable[[], dt.date]):
-        self.platform = platform
-        self.db = platform.views_db
+
+class Supervision:
+    """Credit checks and inspection draws: answered from the read models, recorded in the log first."""
+
+    def __init__(self, ledger: Ledger, db: Database, grades: Grades, clock: Callable[[], dt.date]):
+        self.ledger = ledger
+        self.db = db
+        self.grades = grades
         self.clock = clock
         self.catalog = config.measures()
         self.rules = Rules(config.grading(), config.warnings())
-        self.recorder = GroupCommit(platform.ledger)
+        self.recorder = GroupCommit(ledger)
         self._draws: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._draws_lock = threading.Lock()
 
@@ -146,9 +158,9 @@ class SupervisionService:
         answers = [{"credit_code": code, "asked": asked, "asked_name": self.asked_name(asked),
                     **self.answer(subjects.get(code), asked, today)} for code, asked in questions]
         stamp = {"position": moment.position, "today": moment.today}
-        pending = [checks.new_check(asker=caller.identity, role=caller.role, department=caller.department,
-                                    credit_code=a["credit_code"], asked=a["asked"], moment=stamp,
-                                    answer=checks.gist(a)) for a in answers]
+        pending = [CreditCheck(asker=caller.identity, role=caller.role, department=caller.department,
+                               credit_code=a["credit_code"], asked=a["asked"], moment=stamp, answer=checks.gist(a))
+                   for a in answers]
         positions = self.recorder.save(pending)
         self._add_leaves(answers)
         for answer, check, position in zip(answers, pending, positions):
@@ -181,10 +193,12 @@ class SupervisionService:
                            "counts": {g: len(k) for g, k in population.items()}, **rules},
             "drawn": {"digest": inspections.population_digest(drawn), "counts": {g: len(k) for g, k in drawn.items()}},
         }
-        draw_id, position = inspections.record_draw(
-            self.platform.ledger, drawer=caller.identity, role=caller.role, department=caller.department, seed=seed,
-            ratios=dict(settings["ratios"]), moment={"position": moment.position, "today": moment.today}, **summary)
-        return self._remember(self._described(str(draw_id), position, seed, settings["ratios"], moment, summary, drawn))
+        drawing = InspectionDraw(drawer=caller.identity, role=caller.role, department=caller.department, seed=seed,
+                                 ratios=dict(settings["ratios"]),
+                                 moment={"position": moment.position, "today": moment.today}, **summary)
+        position = self.ledger.save(drawing)[-1].notification.id
+        return self._remember(self._described(str(drawing.id), position, seed, settings["ratios"], moment, summary,
+                                              drawn))
 
     def _remember(self, described: dict[str, Any]) -> dict[str, Any]:
         """Keep the latest draws: recomputing one means grading every entity again."""
@@ -202,11 +216,8 @@ class SupervisionService:
 
     def replay_draw(self, draw_id: UUID) -> dict[str, Any]:
         """Recompute a recorded draw from its seed and moment (raises KeyError when unknown)."""
-        try:
-            recorded = self.platform.ledger.repository.get(draw_id)
-        except AggregateNotFoundError as e:
-            raise KeyError(str(draw_id)) from e
-        if not isinstance(recorded, inspections.InspectionDraw):
+        recorded = self.ledger.get_or_none(draw_id)
+        if not isinstance(recorded, InspectionDraw):
             raise KeyError(str(draw_id))
         moment = Moment(recorded.moment["position"], recorded.moment["today"])
         population = self._population(moment, recorded.population)
@@ -218,7 +229,7 @@ class SupervisionService:
 
     def _population(self, moment: Moment, rules: dict[str, Any]) -> dict[str, list[str]]:
         """Entity keys per grade at the moment, under the recorded exclusions."""
-        return self.platform.grades.population(moment, rules["excluded_statuses"], rules["registered_in_city_only"])
+        return self.grades.population(moment, rules["excluded_statuses"], rules["registered_in_city_only"])
 
     def _described(self, draw_id: str, position: int | None, seed: str, ratios: dict[str, float], moment: Moment,
                    summary: dict[str, Any], drawn: dict[str, list[str]]) -> dict[str, Any]:
