@@ -65,7 +65,7 @@ class Platform:
 
     @cached_property
     def audit(self) -> AuditTrail:
-        return AuditTrail(self.ledger, self.catch_up)
+        return AuditTrail(self.ledger, self.views_db, self.tokens, self.catch_up)
 
     @cached_property
     def supervision(self) -> Supervision:

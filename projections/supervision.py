@@ -126,6 +126,12 @@ class Rules:
                           warnings.evaluate(rule_set, subject.entity, subject.records, today))
 
 
+def recent_draws(db: Database, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest recorded inspection draws (position, time, draw id), newest first."""
+    return db.query("SELECT position, recorded_at, aggregate_id FROM v_log WHERE event = 'InspectionDraw.Drawn' "
+                    "ORDER BY position DESC LIMIT ?", (limit,))
+
+
 def reached(db: Database) -> int:
     """The log position the records read model has reached."""
     rows = db.execute("SELECT position FROM v_tracking WHERE name=?", (LedgerViews.name,))
@@ -231,6 +237,20 @@ class Grades(TrackedTables):
         row = rows[0]
         row["explanation"], row["warnings"] = json.loads(row["explanation"]), json.loads(row["warnings"])
         return row
+
+    def with_warnings(self, rule: str | None, size: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        """(how many, one page of) entities with early warnings, optionally for one rule; most warnings first."""
+        where, args = "warning_count > 0", []
+        if rule:
+            where += " AND (',' || warning_rules || ',') LIKE ?"
+            args.append(f"%,{rule},%")
+        total = self.db.execute(f"SELECT COUNT(*) FROM s_grades WHERE {where}", args)[0][0]
+        rows = self.db.query(
+            f"SELECT entity_key, name, district, grade, score, today, warnings FROM s_grades WHERE {where} "
+            f"ORDER BY warning_count DESC, entity_key LIMIT {int(size)} OFFSET {int(offset)}", args)
+        for row in rows:
+            row["warnings"] = json.loads(row["warnings"])
+        return total, rows
 
 
 def _row(a: Assessment, position: int) -> tuple:

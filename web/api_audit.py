@@ -3,32 +3,27 @@
 Auditors read everything the public never sees: the raw log, and every event of a record
 or an entity with its time, log position, leaf index, source department, the submitting
 token and the private fields. Each such read is first recorded in the log itself
-(`domain.audit`, a `PrivilegedRead` event) and only then served; the answer names the
+(application/audit.py, a `PrivilegedRead` event) and only then served; the answer names the
 read's own position and leaf index (`recorded_as`), and `/api/v1/audit/reads` lists them.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
-from collections.abc import Callable, Iterable
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from domain.audit import READ_TOPIC
-from domain.records import entity_id
-from projections import integrity
+from projections.record_queries import record_ids_about
 from stores.tokens import Principal
 from web.api_records import authenticate
 from web.errors import error
 
 MAX_LIMIT = 1000
 _INTEGER = re.compile(r"-?[0-9]{1,18}")
-_AGGREGATE_FIELDS = {"originator_id", "originator_version", "timestamp", "department", "submitter"}
 
 
 class BadParameter(Exception):
@@ -59,69 +54,10 @@ def int_param(request: Request, name: str, default: int | None = None, *, minimu
     return value
 
 
-def jsonable(value: Any) -> Any:
-    """Event values as JSON: decimals as exact strings, dates and times in ISO 8601, ids as text."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, Decimal | uuid.UUID):
-        return str(value)
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
-
-
 def recorded_read(platform: Any, principal: Principal, action: str, subject: str,
                   detail: dict[str, Any] | None = None) -> dict[str, Any]:
     """Record a privileged read in the log (before serving it); name where it was recorded."""
-    read_id, position = platform.audit.record_read(reader=principal.identity, role=principal.role,
-                                                   department=principal.department, action=action, subject=subject,
-                                                   detail=detail)
-    return {"read_id": str(read_id), "position": position,
-            "leaf_index": integrity.leaf_index_of(platform.views_db, position)}
-
-
-def _submitters(platform: Any) -> dict[str, dict[str, Any]]:
-    """Token identities -> what the token store knows of them (never the secret)."""
-    return {f"token:{t['id']}": {k: t[k] for k in ("department", "role", "label", "revoked_at")}
-            for t in platform.tokens.list()}
-
-
-def event_json(event: Any, position: int | None, leaf_index: int | None, tokens: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """One decoded event for an auditor: where and when it is in the log, who sent it, every field."""
-    submitter = getattr(event, "submitter", None)
-    return {
-        "position": position,
-        "leaf_index": leaf_index,
-        "time": event.timestamp.isoformat(),
-        "event": type(event).TOPIC.removeprefix("gongshi:"),
-        "aggregate_id": str(event.originator_id),
-        "version": event.originator_version,
-        "department": getattr(event, "department", None),
-        "submitter": None if submitter is None else {"identity": submitter, "token": tokens.get(submitter)},
-        "data": jsonable({k: v for k, v in vars(event).items() if k not in _AGGREGATE_FIELDS}),
-    }
-
-
-def _page(platform: Any, notifications: list[Any], limit: int, tokens: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    leaves = integrity.leaf_indices_of(platform.views_db, [n.id for n in notifications])
-    mapper = platform.ledger.mapper
-    return {
-        "events": [event_json(mapper.to_domain_event(n), n.id, leaves.get(n.id), tokens) for n in notifications],
-        "next": notifications[-1].id + 1 if len(notifications) == limit else None,
-    }
-
-
-def _history(platform: Any, aggregate_ids: Iterable[uuid.UUID], tokens: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every event of these aggregates, in log order."""
-    out = []
-    for aggregate_id in aggregate_ids:
-        located = integrity.positions_of(platform.views_db, str(aggregate_id))
-        for event in platform.ledger.history(aggregate_id):
-            position, leaf_index = located.get(event.originator_version, (None, None))
-            out.append(event_json(event, position, leaf_index, tokens))
-    return sorted(out, key=lambda e: (e["position"] is None, e["position"] or 0))
+    return platform.audit.recorded(principal, action, subject, detail)
 
 
 async def _auditor_read(request: Request, read: Callable[[Any, Principal], dict[str, Any]]) -> Response:
@@ -144,8 +80,7 @@ async def events(request: Request) -> Response:
         limit = int_param(request, "limit", 100, minimum=1, maximum=MAX_LIMIT)
         recorded = recorded_read(platform, principal, "audit.events", f"log from position {start}",
                                  {"start": start, "limit": limit})
-        notifications = list(platform.ledger.recorder.select_notifications(start, limit))
-        return {"start": start, "recorded_as": recorded, **_page(platform, notifications, limit, _submitters(platform))}
+        return {"start": start, "recorded_as": recorded, **platform.audit.events(start, limit)}
     return await _auditor_read(request, read)
 
 
@@ -156,8 +91,7 @@ async def reads(request: Request) -> Response:
         limit = int_param(request, "limit", 100, minimum=1, maximum=MAX_LIMIT)
         recorded = recorded_read(platform, principal, "audit.reads", f"reads from position {start}",
                                  {"start": start, "limit": limit})
-        notifications = list(platform.ledger.recorder.select_notifications(start, limit, topics=[READ_TOPIC]))
-        return {"start": start, "recorded_as": recorded, **_page(platform, notifications, limit, _submitters(platform))}
+        return {"start": start, "recorded_as": recorded, **platform.audit.events(start, limit, reads_only=True)}
     return await _auditor_read(request, read)
 
 
@@ -172,7 +106,7 @@ async def record_history(request: Request) -> Response:
 
     def read(platform: Any, principal: Principal) -> dict[str, Any]:
         recorded = recorded_read(platform, principal, "audit.record_history", str(record_id))
-        history = _history(platform, [record_id], _submitters(platform))
+        history = platform.audit.history([record_id])
         if not history:
             raise LookupError(f"no record {record_id}")
         return {"record_id": str(record_id), "recorded_as": recorded, "events": history}
@@ -185,11 +119,9 @@ async def entity_history(request: Request) -> Response:
 
     def read(platform: Any, principal: Principal) -> dict[str, Any]:
         recorded = recorded_read(platform, principal, "audit.entity_history", code)
-        rows = platform.views_db.execute(
-            "SELECT DISTINCT record_id FROM v_records WHERE entity_key=? OR credit_code=? ORDER BY record_id", (code, code))
-        ids = [entity_id(code), *(uuid.UUID(r[0]) for r in rows)]
-        history = _history(platform, ids, _submitters(platform))
+        records = record_ids_about(platform.views_db, code)
+        history = platform.audit.entity_history(code, records)
         if not history:
             raise LookupError(f"no events about {code}")
-        return {"credit_code": code, "recorded_as": recorded, "records": [r[0] for r in rows], "events": history}
+        return {"credit_code": code, "recorded_as": recorded, "records": records, "events": history}
     return await _auditor_read(request, read)

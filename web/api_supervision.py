@@ -159,19 +159,9 @@ async def warnings_list(request: Request) -> Response:
         return failure(e)
 
     def read() -> dict[str, Any]:
-        where, args = "warning_count > 0", []
-        if rule:
-            where += " AND (',' || warning_rules || ',') LIKE ?"
-            args.append(f"%,{rule},%")
-        total = platform.views_db.execute(f"SELECT COUNT(*) FROM s_grades WHERE {where}", args)[0][0]
-        rows = platform.views_db.query(
-            f"SELECT entity_key, name, district, grade, score, today, warnings FROM s_grades WHERE {where} "
-            f"ORDER BY warning_count DESC, entity_key LIMIT {paging.size} OFFSET {paging.offset}", args)
-        for row in rows:
-            row["warnings"] = json.loads(row["warnings"])
+        total, rows = platform.grades.with_warnings(rule, paging.size, paging.offset)
         recorded = recorded_read(platform, principal, "supervision.warnings", rule or "*", {"page": paging.page})
         return {"total": total, "page": paging.page, "page_size": paging.size, "items": rows, "recorded_as": recorded}
-
     return JSONResponse(await run_in_threadpool(read))
 
 

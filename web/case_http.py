@@ -27,7 +27,7 @@ from domain.errors import (
     ValidationFailed,
 )
 from domain.workdays import beijing_today, calendar
-from projections.case_queries import current_record
+from projections.record_queries import current_record
 from stores.sessions import ANONYMOUS, FIRM, Session
 from stores.uploads import UploadRejected
 from web import sessions

@@ -21,7 +21,7 @@ from domain import objections, repair
 from domain.cases import OBJECTION, REPAIR, Actor, Case, normalise_number
 from domain.errors import FieldError, ValidationFailed
 from domain.records import REPAIRABLE_KINDS
-from projections.case_queries import firm_records
+from projections.record_queries import firm_records
 from stores.accounts import AccountError
 from stores.sessions import FIRM
 from stores.uploads import UploadRejected

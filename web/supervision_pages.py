@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from domain.grading import GRADES
+from projections.supervision import recent_draws
 from stores.tokens import Principal, TokenError
 from web import api_supervision as api
 from web import charts, labels
@@ -86,9 +87,7 @@ async def check_page(request: Request) -> Response:
 async def inspections_page(request: Request) -> Response:
     platform = request.app.state.platform
     form = {k: str(v) for k, v in (await request.form()).items()} if request.method == "POST" else {}
-    recent = await run_in_threadpool(platform.views_db.query,
-                                     "SELECT position, recorded_at, aggregate_id FROM v_log "
-                                     "WHERE event = 'InspectionDraw.Drawn' ORDER BY position DESC LIMIT 20")
+    recent = await run_in_threadpool(recent_draws, platform.views_db)
     data: dict[str, Any] = {"settings": platform.supervision.inspection_settings(), "recent": recent,
                             "signed_in": bool(request.cookies.get(COOKIE)), "form": {"seed": form.get("seed", "")}}
     if request.method != "POST":

@@ -1,4 +1,4 @@
-"""What the case pages read beside the case itself: the subject record's public row, a firm's records."""
+"""Reads of single records and of one entity's records: case pages, the firm's records, audit histories."""
 from __future__ import annotations
 
 import json
@@ -21,3 +21,9 @@ def firm_records(db: Database, credit_code: str) -> list[dict[str, Any]]:
         "SELECT record_id, kind, list_type, document_number, decision_date, authority, status, objection "
         "FROM v_records WHERE credit_code=? AND valid_to IS NULL ORDER BY decision_date DESC, record_id",
         (credit_code,))
+
+
+def record_ids_about(db: Database, key: str) -> list[str]:
+    """Every record ever about an entity (by its key or credit code), for its audit history."""
+    return [r[0] for r in db.execute(
+        "SELECT DISTINCT record_id FROM v_records WHERE entity_key=? OR credit_code=? ORDER BY record_id", (key, key))]
