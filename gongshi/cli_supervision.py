@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import click
@@ -23,10 +23,13 @@ from tqdm import tqdm
 from gongshi.config import Settings
 from projections.public import CHINA
 
+if TYPE_CHECKING:  # the platform is imported when a command runs, so that --help stays fast
+    from gongshi.platform import Platform
+
 DEFAULT_AT_ENV = "GONGSHI_REGRADE_AT"
 
 
-def _platform() -> Any:
+def _platform() -> Platform:
     from gongshi.platform import Platform
 
     return Platform(Settings.from_env())
@@ -39,11 +42,10 @@ def _day(value: str | None) -> dt.date | None:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def regrade(platform: Any, today: dt.date) -> int:
+def regrade(platform: Platform, today: dt.date) -> int:
     """Catch the views up, then regrade every entity for `today`, with a progress bar."""
     platform.runner.catch_up()
-    total = platform.views_db.execute("SELECT COUNT(DISTINCT entity_key) FROM v_entities")[0][0]
-    with tqdm(total=total, desc=f"分类 grading {today}", unit=" entities") as bar:
+    with tqdm(total=platform.grades.entity_count(), desc=f"分类 grading {today}", unit=" entities") as bar:
         return platform.grades.regrade_all(today, progress=bar.update)
 
 

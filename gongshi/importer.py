@@ -12,8 +12,8 @@ import datetime as dt
 import json
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +22,8 @@ from typing import Any, TextIO
 import orjson
 
 import schemas
-from domain.submission import ACCEPTED, DUPLICATE, REJECTED, Checker, CheckedItem, make_checker
+from domain.submission import ACCEPTED, DUPLICATE, REJECTED, CheckedItem, Checker, make_checker
+from gongshi.platform import Platform
 
 BATCH_SIZE = 1000
 PARALLEL_FROM_LINES = 20_000
@@ -206,7 +207,7 @@ def _batches(rows: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple[
 
 
 def import_file(
-    platform: Any,
+    platform: Platform,
     path: Path,
     *,
     kind: str | None = None,
@@ -292,7 +293,7 @@ class _Rejects:
             self._file.close()
 
 
-def _store(platform: Any, chunk: list[tuple[int, Any]], checked: list[Any], submitter: str,
+def _store(platform: Platform, chunk: list[tuple[int, Any]], checked: list[Any], submitter: str,
            summary: ImportSummary, rejects: _Rejects) -> None:
     """Store one checked batch (one transaction) and account for every item of it."""
     summary.total += len(chunk)

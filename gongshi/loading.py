@@ -7,13 +7,15 @@ from typing import Any
 
 from tqdm import tqdm
 
-from gongshi.importer import ImportSummary
 from domain.submission import ACCEPTED, DUPLICATE, REJECTED
+from gongshi.importer import ImportSummary
+from gongshi.platform import Platform
 
 BATCH_SIZE = 1000
 
 
-def load_items(platform: Any, items: Iterable[dict[str, Any]], *, desc: str, submitter: str = "demo") -> ImportSummary:
+def load_items(platform: Platform, items: Iterable[dict[str, Any]], *, desc: str,
+               submitter: str = "demo") -> ImportSummary:
     """Submit items batch by batch (each batch one transaction), each under its own source unit."""
     summary = ImportSummary()
     iterator = iter(items)

@@ -20,16 +20,18 @@ from projections.db import Database
 from projections.heads import load_or_create_key
 from projections.integrity import HeadSigner, IntegrityLog
 from projections.ledger_views import LedgerViews
+from projections.public import china_today
 from projections.runner import Follower, Runner
 from projections.search_index import SearchProjection
-from projections.public import china_today
 from projections.statistics import Statistics
 from projections.supervision import Grades, Rules
+from publishing.catalog import OpenData
+from publishing.pushed import PushedPackages
 from schemas import supervision as supervision_config
 from search.engine import SearchIndex, open_index
 from stores.accounts import AccountPolicy, AccountStore
-from stores.tokens import TokenStore
 from stores.sessions import SessionStore
+from stores.tokens import TokenStore
 from stores.uploads import UploadPolicy, UploadStore
 
 
@@ -123,11 +125,8 @@ class Platform:
         return Statistics(self.views_db)
 
     @cached_property
-    def opendata(self) -> Any:
+    def opendata(self) -> OpenData:
         """The open-data catalog (publishing/): datasets, versions, built files, pushed packages."""
-        from publishing.catalog import OpenData
-        from publishing.pushed import PushedPackages
-
         return OpenData(self.views_db, self.settings.home / "downloads", self.clock,
                         PushedPackages(self.auth_db, self.settings.home / "ckan_uploads"))
 

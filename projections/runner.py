@@ -23,6 +23,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from eventsourcing.application import Application
+
 Event = tuple[int, Any]  # (log position, decoded domain event)
 
 
@@ -42,7 +44,7 @@ class Projection(Protocol):
 class Runner:
     """Catches a set of projections up with the log."""
 
-    def __init__(self, ledger: Any, projections: Sequence[Projection], batch_size: int = 1000,
+    def __init__(self, ledger: Application, projections: Sequence[Projection], batch_size: int = 1000,
                  bulk_after: int | None = None):
         self.ledger = ledger
         self.projections = list(projections)

@@ -189,6 +189,10 @@ class Grades(TrackedTables):
             f"ON CONFLICT (entity_key) DO UPDATE SET {updates} WHERE s_grades.position <= excluded.position", rows)
         return len(rows)
 
+    def entity_count(self) -> int:
+        """How many entities a full regrade goes through (for its progress bar)."""
+        return self.db.execute("SELECT COUNT(DISTINCT entity_key) FROM v_entities")[0][0]
+
     def regrade_all(self, today: dt.date, progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
         """Recompute every entity's grade for `today` at the records' current position; return the count.
 

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from projections.public import Moment, china_today, reflected_position
+from web.context import Platform
 
 Loader = Callable[[Request], Awaitable[dict[str, Any]]]
 Clock = Callable[[Any, Moment], int]
@@ -40,11 +41,11 @@ class Answer:
 _cache: OrderedDict[tuple, Answer] = OrderedDict()  # used from the event loop only: no lock
 
 
-def views_clock(platform: Any, moment: Moment) -> int:
+def views_clock(platform: Platform, moment: Moment) -> int:
     return reflected_position(platform.views_db, moment)
 
 
-def index_clock(platform: Any, moment: Moment) -> int:
+def index_clock(platform: Platform, moment: Moment) -> int:
     return platform.search_index.position()
 
 

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from projections.record_queries import record_ids_about
 from stores.tokens import Principal
 from web.api_records import authenticate
+from web.context import Platform
 from web.errors import error
 
 MAX_LIMIT = 1000
@@ -54,7 +55,7 @@ def int_param(request: Request, name: str, default: int | None = None, *, minimu
     return value
 
 
-def recorded_read(platform: Any, principal: Principal, action: str, subject: str,
+def recorded_read(platform: Platform, principal: Principal, action: str, subject: str,
                   detail: dict[str, Any] | None = None) -> dict[str, Any]:
     """Record a privileged read in the log (before serving it); name where it was recorded."""
     return platform.audit.recorded(principal, action, subject, detail)
@@ -75,7 +76,7 @@ async def _auditor_read(request: Request, read: Callable[[Any, Principal], dict[
 
 async def events(request: Request) -> Response:
     """GET /api/v1/audit/events?start=P&limit=N: the raw log from position P, in order."""
-    def read(platform: Any, principal: Principal) -> dict[str, Any]:
+    def read(platform: Platform, principal: Principal) -> dict[str, Any]:
         start = int_param(request, "start", 1)
         limit = int_param(request, "limit", 100, minimum=1, maximum=MAX_LIMIT)
         recorded = recorded_read(platform, principal, "audit.events", f"log from position {start}",
@@ -86,7 +87,7 @@ async def events(request: Request) -> Response:
 
 async def reads(request: Request) -> Response:
     """GET /api/v1/audit/reads?start=P&limit=N: the privileged reads recorded in the log."""
-    def read(platform: Any, principal: Principal) -> dict[str, Any]:
+    def read(platform: Platform, principal: Principal) -> dict[str, Any]:
         start = int_param(request, "start", 1)
         limit = int_param(request, "limit", 100, minimum=1, maximum=MAX_LIMIT)
         recorded = recorded_read(platform, principal, "audit.reads", f"reads from position {start}",
@@ -104,7 +105,7 @@ async def record_history(request: Request) -> Response:
         return error(400, "bad_parameter", "记录编号不是合法的 UUID", f"the record id {raw!r:.60} is not a UUID",
                      parameter="record_id")
 
-    def read(platform: Any, principal: Principal) -> dict[str, Any]:
+    def read(platform: Platform, principal: Principal) -> dict[str, Any]:
         recorded = recorded_read(platform, principal, "audit.record_history", str(record_id))
         history = platform.audit.history([record_id])
         if not history:
@@ -117,7 +118,7 @@ async def entity_history(request: Request) -> Response:
     """GET /api/v1/audit/entities/{code}/history: the entity's registration events and every record about it."""
     code = request.path_params["code"].strip().upper()
 
-    def read(platform: Any, principal: Principal) -> dict[str, Any]:
+    def read(platform: Platform, principal: Principal) -> dict[str, Any]:
         recorded = recorded_read(platform, principal, "audit.entity_history", code)
         records = record_ids_about(platform.views_db, code)
         history = platform.audit.entity_history(code, records)

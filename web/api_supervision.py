@@ -30,6 +30,7 @@ from stores.tokens import ROLES, Principal
 from web import params
 from web.api_audit import recorded_read
 from web.api_records import BodyTooLarge, authenticate, read_body
+from web.context import Platform
 from web.errors import error
 from web.params import PublicError
 
@@ -225,7 +226,7 @@ async def statistics(request: Request) -> JSONResponse:
     return JSONResponse(await run_in_threadpool(statistics_data, platform))
 
 
-def statistics_data(platform: Any) -> dict[str, Any]:
+def statistics_data(platform: Platform) -> dict[str, Any]:
     today = platform.clock()
     s = platform.statistics
     return {"today": today.isoformat(),

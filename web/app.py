@@ -14,12 +14,13 @@ from web import api_audit, api_log
 from web import ckan
 from web import api_supervision, supervision_pages
 from web import api_cases, firm_pages, reviewer_pages
+from web.context import Platform
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 
-def create_app(platform, *, follow: bool = True) -> Starlette:
+def create_app(platform: Platform, *, follow: bool = True) -> Starlette:
     """The web app over one platform; `follow` starts the background log follower."""
 
     @asynccontextmanager

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from stores.tokens import Principal, TokenError
+from web.context import Platform
 
 _TRUE = {"true", "1", "yes", "on", "t", "y"}
 _FALSE = {"false", "0", "no", "off", "f", "n", ""}
@@ -75,7 +76,7 @@ class Context:
     """What an action sees: the request's site, the platform, the caller."""
 
     request: Request
-    platform: Any
+    platform: Platform
     action: str
     api_path: str  # "/api/3/action" or "/api/action"
     principal: Principal | None
@@ -198,7 +199,7 @@ async def request_data(request: Request, *, allow_get: bool) -> tuple[dict[str, 
     return data, {}
 
 
-async def principal_of(request: Request, platform: Any) -> Principal | None:
+async def principal_of(request: Request, platform: Platform) -> Principal | None:
     """The caller's token (raw, `Bearer`, or X-CKAN-API-Key); an invalid token is anonymous."""
     header = request.headers.get("authorization", "").strip()
     token = header[7:].strip() if header.lower().startswith("bearer ") else header

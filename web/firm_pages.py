@@ -27,6 +27,7 @@ from stores.sessions import FIRM
 from stores.uploads import UploadRejected
 from web import sessions
 from web.case_http import RECORD_STATUS, case_dict, error_status, errors_of, public_status, record_row, today_of
+from web.context import Platform
 from web.forms import case_form, checked_form, csrf_failed, message, redirect, render, safe_next, to_login
 from web.labels import KINDS
 from web.uploads import store_files
@@ -95,7 +96,7 @@ async def logout(request: Request) -> Response:
 
 
 # -- the firm's records and cases ------------------------------------------------------------------------------
-def _records(platform: Any, actor: Actor, today: dt.date) -> list[dict[str, Any]]:
+def _records(platform: Platform, actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     """The firm's current records, each with why it can or cannot be repaired or objected to today."""
     rows = firm_records(platform.views_db, actor.credit_code)
     cases = platform.cases
