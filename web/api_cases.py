@@ -21,8 +21,8 @@ from domain.errors import CaseForbiddenError, NotEligibleError, ValidationFailed
 from stores.uploads import UploadRejected
 from web import openapi
 from web.api_records import BodyTooLarge, read_body
-from web.case_http import api_actor, case_dict, error_response, parse_fields, public_status, today_of
-from web.errors import error
+from web.case_http import api_actor, case_dict, parse_fields, public_status, today_of
+from web.errors import error, refusal
 from web.uploads import check_request_size, store_files
 
 MAX_JSON = 1024 * 1024
@@ -59,7 +59,7 @@ async def _guarded(request: Request, handler) -> Response:
     try:
         return await handler()
     except (ValidationFailed, UploadRejected) as exc:
-        return error_response(exc)
+        return refusal(exc)
 
 
 def _as_actor(write: bool):

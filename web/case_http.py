@@ -13,54 +13,26 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from domain import objections
 from domain.cases import OBJECTION, Actor, Case, stage_labels, workflows
 from domain.errors import (
-    ConflictError,
-    FieldError,
-    ForbiddenError,
     InputError,
-    NotEligibleError,
-    NotFoundError,
-    ValidationFailed,
 )
 from domain.workdays import beijing_today, calendar
 from projections.record_queries import current_record
 from stores.sessions import ANONYMOUS, FIRM, Session
-from stores.uploads import UploadRejected
 from web import sessions
 from web.api_records import authenticate
 from web.errors import error
 from web.labels import KINDS
 
 RECORD_STATUS = {"active": "公示中", "withdrawn": "已撤回", "repaired": "已修复，停止公示"}
-_ERROR_STATUS = ((NotFoundError, 404), (ForbiddenError, 403), (ConflictError, 409), (NotEligibleError, 409),
-                 (ValidationFailed, 422))
-
 
 def today_of(request: Request) -> dt.date:
     """The day deadlines and eligibility are judged on: the platform's fixed day in tests, else today in China."""
     return request.app.state.platform.today or beijing_today()
-
-
-def error_status(exc: ValidationFailed) -> int:
-    return next(status for cls, status in _ERROR_STATUS if isinstance(exc, cls))
-
-
-def errors_of(exc: Exception) -> list[FieldError]:
-    if isinstance(exc, UploadRejected):
-        return [FieldError(exc.field, exc.code, exc.zh, exc.en)]
-    return exc.errors  # type: ignore[attr-defined]
-
-
-def error_response(exc: ValidationFailed | UploadRejected) -> JSONResponse:
-    """A bilingual JSON error naming every field at fault."""
-    status = exc.status if isinstance(exc, UploadRejected) else error_status(exc)
-    found = errors_of(exc)
-    return error(status, found[0].code, "；".join(e.zh for e in found), "; ".join(e.en for e in found),
-                 field=found[0].field, errors=[e.as_dict() for e in found])
 
 
 # -- who is acting ---------------------------------------------------------------------------------------

@@ -6,11 +6,47 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from domain.errors import (
+    ConflictError,
+    FieldError,
+    ForbiddenError,
+    NotEligibleError,
+    NotFoundError,
+    ValidationFailed,
+)
+from stores.uploads import UploadRejected
+
+#: The one translation of refused commands into HTTP statuses (the first class that matches).
+STATUSES: tuple[tuple[type[Exception], int], ...] = (
+    (NotFoundError, 404), (ForbiddenError, 403), (ConflictError, 409), (NotEligibleError, 409), (ValidationFailed, 422))
+Refusal = ValidationFailed | UploadRejected
+
 
 def error(status: int, code: str, zh: str, en: str, **extra: Any) -> JSONResponse:
     body = {"error": {"code": code, "message_zh": zh, "message_en": en, **extra}}
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def status_of(exc: Refusal) -> int:
+    """The status of a refused command or upload (an upload's refusal names its own: 411, 413, 415)."""
+    if isinstance(exc, UploadRejected):
+        return exc.status
+    return next(status for cls, status in STATUSES if isinstance(exc, cls))
+
+
+def errors_of(exc: Refusal) -> list[FieldError]:
+    """Every field at fault, in Chinese and English."""
+    if isinstance(exc, UploadRejected):
+        return [FieldError(exc.field, exc.code, exc.zh, exc.en)]
+    return exc.errors
+
+
+def refusal(exc: Refusal) -> JSONResponse:
+    """A bilingual JSON error naming every field at fault."""
+    found = errors_of(exc)
+    return error(status_of(exc), found[0].code, "；".join(e.zh for e in found), "; ".join(e.en for e in found),
+                 field=found[0].field, errors=[e.as_dict() for e in found])
 
 
 def _wants_html(request: Request) -> bool:

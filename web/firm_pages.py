@@ -26,9 +26,21 @@ from stores.accounts import AccountError
 from stores.sessions import FIRM
 from stores.uploads import UploadRejected
 from web import sessions
-from web.case_http import RECORD_STATUS, case_dict, error_status, errors_of, public_status, record_row, today_of
+from web.case_http import RECORD_STATUS, case_dict, public_status, record_row, today_of
 from web.context import Platform
-from web.forms import case_form, checked_form, csrf_failed, message, redirect, render, safe_next, to_login
+from web.errors import errors_of, status_of
+from web.forms import (
+    LoginRefused,
+    SignedIn,
+    case_form,
+    checked_form,
+    csrf_failed,
+    login_page,
+    message,
+    redirect,
+    render,
+    to_login,
+)
 from web.labels import KINDS
 from web.uploads import store_files
 
@@ -38,10 +50,6 @@ FILES = {REPAIR: {"proof": "proof", "commitment": "commitment"}, OBJECTION: {"ev
 async def _firm(request: Request) -> Actor | None:
     session = await run_in_threadpool(sessions.current, request)
     return Actor.firm(session.subject) if session and session.kind == FIRM else None
-
-
-def _status_of(exc: Exception) -> int:
-    return exc.status if isinstance(exc, UploadRejected) else error_status(exc)  # type: ignore[arg-type]
 
 
 # -- activation, login, logout ---------------------------------------------------------------------------
@@ -68,21 +76,15 @@ async def activate(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
-    target = safe_next(request, "/firm")
-    if request.method == "GET":
-        return await render(request, "firm/login.html", {"next": target, "errors": []})
-    form = await checked_form(request)
-    if form is None:
-        return await csrf_failed(request)
-    try:
-        code = await run_in_threadpool(request.app.state.platform.accounts.login, form.get("credit_code", ""),
-                                       form.get("password", ""))
-    except AccountError as e:
-        return await render(request, "firm/login.html", {
-            "next": target, "credit_code": form.get("credit_code", ""),
-            "errors": [FieldError(e.field, e.code, e.zh, e.en)]}, e.status)
-    await run_in_threadpool(sessions.replace, request, FIRM, code)
-    return redirect(request, target)
+    accounts = request.app.state.platform.accounts
+
+    def sign_in(form: Any) -> SignedIn:
+        try:
+            return SignedIn(FIRM, accounts.login(form.get("credit_code", ""), form.get("password", "")))
+        except AccountError as e:
+            raise LoginRefused(e.status, FieldError(e.field, e.code, e.zh, e.en)) from None
+
+    return await login_page(request, "firm/login.html", "/firm", sign_in, kept=("credit_code",))
 
 
 async def logout(request: Request) -> Response:
@@ -158,8 +160,8 @@ async def _application(request: Request, kind: str) -> Response:
                                                 form.getlist("grounds"), form.get("statement", ""), materials, today)
     except (ValidationFailed, UploadRejected) as exc:
         if "record" not in data:
-            return await message(request, "无法办理", errors_of(exc), _status_of(exc))
-        return await render(request, template, {**data, "errors": errors_of(exc)}, _status_of(exc))
+            return await message(request, "无法办理", errors_of(exc), status_of(exc))
+        return await render(request, template, {**data, "errors": errors_of(exc)}, status_of(exc))
     return redirect(request, f"/firm/cases/{number}")
 
 

@@ -5,6 +5,8 @@ must carry that session's token in the `csrf` field: a form on another site cann
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -15,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from domain.errors import FieldError, ValidationFailed
 from stores.uploads import UploadRejected
 from web import pages, sessions
-from web.case_http import error_status, errors_of
+from web.errors import errors_of, status_of
 from web.uploads import check_request_size
 
 
@@ -78,8 +80,49 @@ async def case_form(request: Request, actor: Any, number: str, step: Any, done_u
             await step(form, case)
             return redirect(request, done_url.format(number=case.number))
     except (ValidationFailed, UploadRejected) as exc:
-        status = exc.status if isinstance(exc, UploadRejected) else error_status(exc)
+        status = status_of(exc)
         if status in (403, 404):
             return await message(request, refused_title, errors_of(exc), status)
         return await run_in_threadpool(cases.case, number), errors_of(exc), status
     return case, [], 200
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The session a login form opens: its kind, who, their department, and a latest expiry."""
+
+    kind: str
+    subject: str
+    department: str | None = None
+    expires_at: str | None = None
+
+
+class LoginRefused(Exception):
+    """A login form's credentials were refused, with the status to answer with."""
+
+    def __init__(self, status: int, refusal: FieldError):
+        super().__init__(refusal.en)
+        self.status, self.refusal = status, refusal
+
+
+async def login_page(request: Request, template: str, area: str, sign_in: Callable[[Any], SignedIn],
+                     kept: tuple[str, ...] = ()) -> Response:
+    """GET: the login form; POST: check the CSRF token and the credentials, open a new session, go on.
+
+    `sign_in(form)` runs in a worker thread and raises LoginRefused; the fields in `kept`
+    are shown again with the refusal. Logging in replaces the session (no fixation).
+    """
+    target = safe_next(request, area)
+    if request.method == "GET":
+        return await render(request, template, {"next": target, "errors": []})
+    form = await checked_form(request)
+    if form is None:
+        return await csrf_failed(request)
+    try:
+        opened = await run_in_threadpool(sign_in, form)
+    except LoginRefused as refused:
+        return await render(request, template, {"next": target, **{k: form.get(k, "") for k in kept},
+                                                "errors": [refused.refusal]}, refused.status)
+    await run_in_threadpool(sessions.replace, request, opened.kind, opened.subject, opened.department,
+                            opened.expires_at)
+    return redirect(request, target)

@@ -21,8 +21,9 @@ from domain.errors import CaseForbiddenError, CaseNotFoundError, FieldError
 from stores.sessions import REVIEWER, Session
 from stores.tokens import TokenError
 from web import sessions
-from web.case_http import actor_of, case_dict, error_status, errors_of, parse_fields, record_row, today_of
-from web.forms import case_form, checked_form, csrf_failed, message, redirect, render, safe_next, to_login
+from web.case_http import actor_of, case_dict, parse_fields, record_row, today_of
+from web.errors import errors_of, status_of
+from web.forms import LoginRefused, SignedIn, case_form, login_page, message, render, to_login
 from web.labels import KINDS
 
 
@@ -32,25 +33,21 @@ async def _reviewer(request: Request) -> Session | None:
 
 
 async def login(request: Request) -> Response:
-    target = safe_next(request, "/reviewer")
-    if request.method == "GET":
-        return await render(request, "reviewer/login.html", {"next": target, "errors": []})
-    form = await checked_form(request)
-    if form is None:
-        return await csrf_failed(request)
-    platform = request.app.state.platform
-    try:
-        principal = await run_in_threadpool(platform.tokens.authenticate, form.get("token", ""))
+    """A reviewer signs in with the department's reviewer token; the session ends when the token does."""
+    tokens = request.app.state.platform.tokens
+
+    def sign_in(form: Any) -> SignedIn:
+        try:
+            principal = tokens.authenticate(form.get("token", ""))
+        except TokenError as e:
+            raise LoginRefused(e.status, FieldError("token", "token", e.zh, e.en)) from None
         if principal.role != "reviewer" or not principal.department:
-            raise TokenError(403, "该令牌不是审核人员令牌（role=reviewer）", "this is not a reviewer token")
-    except TokenError as e:
-        return await render(request, "reviewer/login.html", {"next": target, "errors": [
-            FieldError("token", "token", e.zh, e.en)]}, e.status)
-    expires = next((t["expires_at"] for t in await run_in_threadpool(platform.tokens.list)
-                    if t["id"] == principal.token_id), None)
-    await run_in_threadpool(sessions.replace, request, REVIEWER, principal.token_id, principal.department,
-                            expires)
-    return redirect(request, target)
+            raise LoginRefused(403, FieldError("token", "token", "该令牌不是审核人员令牌（role=reviewer）",
+                                               "this is not a reviewer token"))
+        expires = next((t["expires_at"] for t in tokens.list() if t["id"] == principal.token_id), None)
+        return SignedIn(REVIEWER, principal.token_id, principal.department, expires)
+
+    return await login_page(request, "reviewer/login.html", "/reviewer", sign_in)
 
 
 async def case_list(request: Request) -> Response:
@@ -111,7 +108,7 @@ async def material(request: Request) -> Response:
         if found is None:
             raise CaseNotFoundError("sha256", "not_found", "该案件没有这个材料", "no such material in this case")
     except (CaseForbiddenError, CaseNotFoundError) as exc:
-        return await message(request, "无法查看材料", errors_of(exc), error_status(exc))
+        return await message(request, "无法查看材料", errors_of(exc), status_of(exc))
     await run_in_threadpool(lambda: platform.audit.record_read(
         reader=actor.identity, role="reviewer", department=actor.department,
         action="case.material", subject=case.number, detail={"sha256": sha256}))
