@@ -216,4 +216,5 @@ def _subject(number: str, record: Record, actor: Actor) -> dict[str, Any]:
     """The fields every case's created event carries about its subject record."""
     return {"number": number, "record_id": str(record.id), "record_kind": record.kind,
             "document_number": record.fields.get("document_number", ""), "credit_code": actor.credit_code,
-            "party_name": record.fields.get("party_name", ""), "department": record.department}
+            "party_name": record.fields.get("party_name", ""), "department": record.department,
+            "subject_type": "record"}

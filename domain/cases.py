@@ -193,6 +193,33 @@ class CaseStep(Aggregate.Event):
         case.steps = [*case.steps, {"status": self.status, "on": self.on, "reason": self.reason, "by": self.submitter}]
 
 
+class CaseSubmitted(Aggregate.Created):
+    """What every case's opening event carries: its subject, the statement, the material, the limits in force.
+
+    Version 2 names what the case is about (`subject_type`): "record" for repairs and
+    objections; complaints are to add entities, online shops, traceability codes and agencies.
+    """
+
+    class_version = 2
+    number: str
+    record_id: str
+    record_kind: str
+    document_number: str
+    credit_code: str
+    party_name: str
+    department: str
+    statement: str
+    materials: list[dict[str, Any]]
+    limits: dict[str, Any]
+    on: str
+    submitter: str
+    subject_type: str
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["subject_type"] = "record"  # every case opened before version 2 was about a credit record
+
+
 class Case(Aggregate):
     """What every kind of case shares: its subject record, the department deciding it, the steps taken.
 
@@ -207,8 +234,10 @@ class Case(Aggregate):
 
     def _start(self, number: str, record_id: str, record_kind: str, document_number: str,  # noqa: PLR0913
                credit_code: str, party_name: str, department: str, statement: str,
-               materials: list[dict[str, Any]], limits: dict[str, Any], on: str, submitter: str) -> None:
+               materials: list[dict[str, Any]], limits: dict[str, Any], on: str, submitter: str,
+               subject_type: str) -> None:
         """The state every kind of case starts with (called by each use's created-event `__init__`)."""
+        self.subject_type = subject_type
         self.number = number
         self.record_id = record_id
         self.record_kind = record_kind

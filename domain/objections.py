@@ -14,7 +14,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.cases import OBJECTION, Actor, Case, CaseStep, Docket
+from domain.cases import OBJECTION, Actor, Case, CaseStep, CaseSubmitted, Docket
 from domain.errors import FieldError, InputError
 from domain.records import WITHDRAWN, Record, digest
 from domain.validation import Validator
@@ -41,27 +41,15 @@ class ObjectionCase(Case):
     class Created(Aggregate.Created):  # unused; the library requires a topic on every event class
         TOPIC = "gongshi:ObjectionCase.Created"
 
-    class Submitted(Aggregate.Created):
+    class Submitted(CaseSubmitted):
         TOPIC = "gongshi:ObjectionCase.Submitted"
-        number: str
-        record_id: str
-        record_kind: str
-        document_number: str
-        credit_code: str
-        party_name: str
-        department: str
         grounds: list[str]
-        statement: str
-        materials: list[dict[str, Any]]
-        limits: dict[str, Any]
-        on: str
-        submitter: str
 
     @event(Submitted)
     def __init__(self, number, record_id, record_kind, document_number, credit_code, party_name,  # noqa: PLR0913
-                 department, grounds, statement, materials, limits, on, submitter):
+                 department, grounds, statement, materials, limits, on, submitter, subject_type):
         self._start(number, record_id, record_kind, document_number, credit_code, party_name, department,
-                    statement, materials, limits, on, submitter)
+                    statement, materials, limits, on, submitter, subject_type)
         self.grounds = grounds
         self.outcome: str | None = None
 

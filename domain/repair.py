@@ -14,7 +14,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.cases import REPAIR, Case, CaseStep, Docket, limits_for, months_after
+from domain.cases import REPAIR, Case, CaseStep, CaseSubmitted, Docket, limits_for, months_after
 from domain.errors import FieldError, InputError
 from domain.records import REPAIRABLE_KINDS, REPAIRED, WITHDRAWN, Record
 
@@ -32,26 +32,14 @@ class RepairCase(Case):
     class Created(Aggregate.Created):  # unused; the library requires a topic on every event class
         TOPIC = "gongshi:RepairCase.Created"
 
-    class Submitted(Aggregate.Created):
+    class Submitted(CaseSubmitted):
         TOPIC = "gongshi:RepairCase.Submitted"
-        number: str
-        record_id: str
-        record_kind: str
-        document_number: str
-        credit_code: str
-        party_name: str
-        department: str
-        statement: str
-        materials: list[dict[str, Any]]
-        limits: dict[str, Any]
-        on: str
-        submitter: str
 
     @event(Submitted)
     def __init__(self, number, record_id, record_kind, document_number, credit_code, party_name,  # noqa: PLR0913
-                 department, statement, materials, limits, on, submitter):
+                 department, statement, materials, limits, on, submitter, subject_type):
         self._start(number, record_id, record_kind, document_number, credit_code, party_name, department,
-                    statement, materials, limits, on, submitter)
+                    statement, materials, limits, on, submitter, subject_type)
 
     class Accepted(CaseStep):
         TOPIC = "gongshi:RepairCase.Accepted"
