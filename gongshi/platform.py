@@ -6,6 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from domain import clock
 from domain.ledger import Ledger
 from gongshi.config import Settings
 from gongshi.store import bulk_existing_ids
@@ -18,7 +19,6 @@ from projections.integrity import HeadSigner, IntegrityLog
 from projections.ledger_views import LedgerViews
 from projections.runner import Follower, Runner
 from projections.search_index import SearchProjection
-from projections.public import china_today
 from projections.statistics import Statistics
 from projections.supervision import Grades, Rules
 from schemas import supervision as supervision_config
@@ -83,7 +83,7 @@ class Platform:
 
     def clock(self) -> dt.date:
         """The day the rules are applied on: the fixed `today` of tests and tools, else today in China."""
-        return self.today or china_today()
+        return self.today or clock.today()
 
     @cached_property
     def grades(self) -> Grades:

@@ -2,15 +2,18 @@
 or build a scratch copy of every view as of an earlier position (`replay_to`)."""
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from domain.clock import CHINA
 from projections.compare import TableDiff, compare_table
 from projections.db import Database
 from projections.ledger_views import LedgerViews
+from projections.public import position_at
 from projections.runner import Runner
 
 VERIFIED_TABLES = (("v_records", "record_id"), ("v_entities", "entity_key"))
@@ -83,10 +86,6 @@ def replay_to(platform, position: int, into: Path | None = None,
 
 def resolve_position(platform, text: str) -> int:
     """A `--to` argument as a log position: a number, or an ISO 8601 time (China time when no zone is given)."""
-    import datetime as dt
-
-    from projections.public import CHINA, position_at
-
     if text.strip().isdigit():
         return int(text)
     try:

@@ -14,17 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from domain import clock
+from domain.clock import CHINA
 from projections.db import Database
 from projections.ledger_views import LedgerViews
-
-#: The platform's clock for "which day is it": China Standard Time (no daylight saving).
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
-
-
-def china_today() -> dt.date:
-    """Today in Benxi: publicity periods run on China's calendar, whatever the server's zone."""
-    return dt.datetime.now(CHINA).date()
-
 
 @dataclass(frozen=True)
 class Moment:
@@ -35,7 +28,7 @@ class Moment:
 
     @classmethod
     def now(cls, today: dt.date | None = None) -> Moment:
-        return cls(None, (today or china_today()).isoformat())
+        return cls(None, (today or clock.today()).isoformat())
 
 
 def version_clause(moment: Moment, alias: str = "r") -> tuple[str, list[Any]]:

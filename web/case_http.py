@@ -28,7 +28,7 @@ from domain.cases import (
     NotEligibleError,
 )
 from domain.validation import FieldError, ValidationFailed
-from domain.workdays import beijing_today, calendar
+from domain.workdays import calendar
 from projections.cases import STAGE_LABELS
 from web import sessions
 from web.api_records import authenticate
@@ -45,7 +45,7 @@ _ERROR_STATUS = ((CaseNotFoundError, 404), (CaseForbiddenError, 403), (InvalidTr
 
 def today_of(request: Request) -> dt.date:
     """The day deadlines and eligibility are judged on: the platform's fixed day in tests, else today in China."""
-    return request.app.state.platform.today or beijing_today()
+    return request.app.state.platform.clock()
 
 
 def error_status(exc: ValidationFailed) -> int:

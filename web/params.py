@@ -10,9 +10,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from domain.clock import CHINA
 from domain.codes import INDIVIDUAL_PLACEHOLDER, CodeError, normalise, validate_credit_code
 from projections.db import Database
-from projections.public import CHINA, Moment, moment_at_position, moment_at_time, reflected_position
+from projections.public import Moment, moment_at_position, moment_at_time, reflected_position
 from projections.queries import MAX_PAGE, MAX_PAGE_SIZE, Paging
 
 _REGISTRATION_NUMBER = re.compile(r"\d{13,15}")
