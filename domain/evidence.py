@@ -12,7 +12,7 @@ from the read models after the public-visibility clauses have removed what must 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -56,12 +56,3 @@ def license_in_force(record: Record, today: dt.date) -> bool:
 def of_kind(records: Iterable[Record], kind: str) -> list[Record]:
     return [r for r in records if r["kind"] == kind]
 
-
-def in_force(items: Sequence[dict[str, Any]], today: dt.date) -> dict[str, Any]:
-    """The rule set whose `from`..`to` (inclusive) covers today, else the latest begun, else the earliest."""
-    iso = today.isoformat()
-    for item in items:
-        if item["from"] <= iso and (item["to"] is None or iso <= item["to"]):
-            return item
-    begun = [i for i in items if i["from"] <= iso]
-    return max(begun, key=lambda i: i["from"]) if begun else min(items, key=lambda i: i["from"])

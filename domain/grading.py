@@ -12,7 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.evidence import Record, in_force, license_in_force, reference, within_months
+from domain.evidence import Record, license_in_force, reference, within_months
+from domain.rulesets import in_force
 
 GRADES = ("A", "B", "C", "D")  # best first
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from domain.evidence import Record, day, reference, within_months
 from domain.publicity import add_months
+from domain.rulesets import covers
 
 PUNISHMENT, INCENTIVE = "punishment", "incentive"
 RESTRICTED, INCENTIVES, NONE = "restricted", "incentive", "none"
@@ -63,14 +64,9 @@ class Outcome:
                 "withheld_incentives": [a.as_dict() for a in self.withheld]}
 
 
-def in_force_on(measure: dict[str, Any], today: dt.date) -> bool:
-    period, iso = measure["in_force"], today.isoformat()
-    return period["from"] <= iso and (period["to"] is None or iso <= period["to"])
-
-
 def measures_for(catalog: Mapping[str, Any], asked: str | None, today: dt.date) -> list[dict[str, Any]]:
     """The in-force measures a question is about: one measure id, one business, or all (None)."""
-    measures = [m for m in catalog["measures"] if in_force_on(m, today)]
+    measures = [m for m in catalog["measures"] if covers(m["in_force"], today)]
     if not asked:
         return measures
     if asked in catalog["businesses"]:

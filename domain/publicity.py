@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from domain.rulesets import in_force
+
 MINOR, GENERAL, SERIOUS = "minor", "general", "serious"
 
 
@@ -39,15 +41,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def rule_set_for(rules: dict[str, Any], decision_date: dt.date) -> dict[str, Any]:
-    """The rule set in force on a decision date (the earliest one for older decisions)."""
-    iso = decision_date.isoformat()
-    for rule_set in rules["rule_sets"]:
-        if rule_set["from"] <= iso and (rule_set["to"] is None or iso <= rule_set["to"]):
-            return rule_set
-    return next(r for r in rules["rule_sets"] if r["id"] == rules["before_first"])
 
 
 def severity(rules: dict[str, Any], fields: dict[str, Any]) -> str:
@@ -79,7 +72,7 @@ def market_regulation_withheld(rules: dict[str, Any], fields: dict[str, Any], de
 def penalty_window(rules: dict[str, Any], fields: dict[str, Any], department_key: str | None = None) -> Window:
     """Compute the publicity window of a penalty from the rule set in force on its decision date."""
     decided = dt.date.fromisoformat(fields["decision_date"])
-    rule_set = rule_set_for(rules, decided)
+    rule_set = in_force(rules["rule_sets"], decided, rules["before_first"])
     sev = severity(rules, fields)
     period = rule_set[sev]
     if sev == SERIOUS and fields.get("sector") in rules["severity"]["key_sectors"]:

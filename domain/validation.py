@@ -13,6 +13,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from domain import clock
 from domain.catalog import Catalog
 from domain.codes import INDIVIDUAL_PLACEHOLDER, CodeError, normalise, validate_credit_code, validate_id_number
 from domain.errors import FieldError, ValidationFailed
@@ -95,7 +96,7 @@ class Validator:
         return self._today
 
     def today(self) -> dt.date:
-        return self._today or dt.date.today()
+        return self._today or clock.today()
 
     def title(self, kind: str, field: str) -> str:
         prop = self.schemas.get(kind, {}).get("properties", {}).get(field, {})

@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.evidence import Record, day, in_force, license_in_force, of_kind, reference, within_months
+from domain.evidence import Record, day, license_in_force, of_kind, reference, within_months
+from domain.rulesets import in_force
 
 
 @dataclass(frozen=True)

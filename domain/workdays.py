@@ -15,14 +15,6 @@ from typing import Any
 
 import schemas
 
-BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
-
-
-def beijing_today() -> dt.date:
-    """Today's date in China, where every deadline is counted."""
-    return dt.datetime.now(BEIJING).date()
-
-
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from domain.moments import MomentError
 from gongshi.config import Settings
 
 
@@ -217,8 +218,9 @@ def catalog(as_json: bool) -> None:
 
 @main.command()
 @click.option("--verify", is_flag=True, help="Rebuild into a scratch database and report any difference from the live read models.")
-@click.option("--to", "to", metavar="POSITION|TIME",
-              help="Build a scratch copy of every view as of a log position or an ISO 8601 time; the live views stay.")
+@click.option("--to", "to", metavar="POSITION|DATE|TIME",
+              help="Build a scratch copy of every view as of a log position or an ISO 8601 date or time (a date means "
+                   "the end of that day, a time without a zone is China time); the live views stay.")
 @click.option("--into", type=click.Path(file_okay=False, path_type=Path), help="Directory for the --to copy.")
 def replay(verify: bool, to: str | None, into: Path | None) -> None:
     """Drop every read model and rebuild it from the event log."""
@@ -259,6 +261,9 @@ def _replay_to(platform, to: str, into: Path | None) -> None:
         position = resolve_position(platform, to)
         with tqdm(total=position, desc="重放 replaying", unit=" events") as bar:
             copy = replay_to(platform, position, into, progress=bar.update)
+    except MomentError as e:
+        click.echo(f"error: {e.zh}\n{e.en}", err=True)
+        sys.exit(2)
     except ValueError as e:
         click.echo(f"error: --to: {e}", err=True)
         sys.exit(2)

@@ -20,8 +20,8 @@ from uuid import UUID
 import click
 from tqdm import tqdm
 
+from domain import clock
 from gongshi.config import Settings
-from projections.public import CHINA
 
 if TYPE_CHECKING:  # the platform is imported when a command runs, so that --help stays fast
     from gongshi.platform import Platform
@@ -70,7 +70,7 @@ def grades_recompute(today: str | None) -> None:
 
 def next_run(now: dt.datetime, at: dt.time) -> dt.datetime:
     """The next time of day `at` (China time) strictly after `now`."""
-    run = now.astimezone(CHINA).replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    run = now.astimezone(clock.CHINA).replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
     return run if run > now else run + dt.timedelta(days=1)
 
 
@@ -86,14 +86,14 @@ def grades_nightly(at: str | None) -> None:
     except ValueError:
         raise click.BadParameter(f"{raw!r} is not a time of day (HH:MM)") from None
     while True:
-        due = next_run(dt.datetime.now(CHINA), when)
+        due = next_run(clock.now(), when)
         click.echo(f"next regrade at {due.isoformat()}")
-        while (wait := (due - dt.datetime.now(CHINA)).total_seconds()) > 0:
+        while (wait := (due - clock.now()).total_seconds()) > 0:
             time.sleep(min(wait, 60))
         platform = _platform()
         try:
             count = regrade(platform, platform.clock())
-            click.echo(f"{dt.datetime.now(CHINA).isoformat()}: graded {count} entities")
+            click.echo(f"{clock.now().isoformat()}: graded {count} entities")
         except Exception as e:  # keep the schedule; the next night tries again
             click.echo(f"regrade failed: {e}", err=True)
         finally:

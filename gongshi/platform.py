@@ -6,6 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from domain import clock
 import schemas
 from application.audit import AuditTrail
 from application.cases import Cases
@@ -20,7 +21,6 @@ from projections.db import Database
 from projections.heads import load_or_create_key
 from projections.integrity import HeadSigner, IntegrityLog
 from projections.ledger_views import LedgerViews
-from projections.public import china_today
 from projections.runner import Follower, Runner
 from projections.search_index import SearchProjection
 from projections.statistics import Statistics
@@ -113,7 +113,7 @@ class Platform:
 
     def clock(self) -> dt.date:
         """The day the rules are applied on: the fixed `today` of tests and tools, else today in China."""
-        return self.today or china_today()
+        return self.today or clock.today()
 
     @cached_property
     def grades(self) -> Grades:

@@ -2,15 +2,18 @@
 or build a scratch copy of every view as of an earlier position (`replay_to`)."""
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from domain.moments import not_a_moment, parse_moment
 from projections.compare import TableDiff, compare_table
 from projections.db import Database
 from projections.ledger_views import LedgerViews
+from projections.moments import position_of
 from projections.runner import Runner
 
 VERIFIED_TABLES = (("v_records", "record_id"), ("v_entities", "entity_key"))
@@ -82,16 +85,10 @@ def replay_to(platform, position: int, into: Path | None = None,
 
 
 def resolve_position(platform, text: str) -> int:
-    """A `--to` argument as a log position: a number, or an ISO 8601 time (China time when no zone is given)."""
-    import datetime as dt
-
-    from projections.public import CHINA, position_at
-
-    if text.strip().isdigit():
-        return int(text)
-    try:
-        when = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"{text!r} is neither a log position nor an ISO 8601 time") from None
-    platform.runner.catch_up()  # v_log must have every event to map the time
-    return position_at(platform.views_db, when if when.tzinfo else when.replace(tzinfo=CHINA))
+    """A `--to` argument as a log position: a position, or a time or date read as domain/moments.py says."""
+    moment = parse_moment(text, platform.clock(), "--to")
+    if moment is None:
+        raise not_a_moment("--to", text)
+    if isinstance(moment, dt.datetime):
+        platform.runner.catch_up()  # v_log must have every event to map the time
+    return position_of(platform.views_db, moment)

@@ -14,17 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from domain import clock
 from projections.db import Database
 from projections.ledger_views import LedgerViews
-
-#: The platform's clock for "which day is it": China Standard Time (no daylight saving).
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
-
-
-def china_today() -> dt.date:
-    """Today in Benxi: publicity periods run on China's calendar, whatever the server's zone."""
-    return dt.datetime.now(CHINA).date()
-
 
 @dataclass(frozen=True)
 class Moment:
@@ -35,7 +27,7 @@ class Moment:
 
     @classmethod
     def now(cls, today: dt.date | None = None) -> Moment:
-        return cls(None, (today or china_today()).isoformat())
+        return cls(None, (today or clock.today()).isoformat())
 
 
 def version_clause(moment: Moment, alias: str = "r") -> tuple[str, list[Any]]:
@@ -65,38 +57,6 @@ def public_clause(moment: Moment, alias: str = "r") -> tuple[str, list[Any]]:
 def on_list_clause(moment: Moment, alias: str = "r") -> tuple[str, list[Any]]:
     """Listings still on their list on the moment's day (not removed, not expired)."""
     return (f"({alias}.list_until IS NULL OR {alias}.list_until > ?)", [moment.today])
-
-
-def position_at(db: Database, when: dt.datetime) -> int:
-    """The end of the longest prefix of the log recorded at or before a time (0 before the first event).
-
-    A prefix, not simply the last position stamped before `when`: an event's time is taken
-    when it is decided, a moment before its batch is stored, so a concurrent writer can
-    store an earlier-stamped event after a later-stamped one. The answer is then cut before
-    the first event stamped after `when`, so "as of T" never includes anything from after T.
-    """
-    rows = db.execute(
-        "SELECT MAX(position) FROM v_log WHERE position < "
-        "COALESCE((SELECT MIN(position) FROM v_log WHERE recorded_at > ?), 9223372036854775807)",
-        (when.astimezone(dt.UTC).isoformat(),))
-    return rows[0][0] or 0 if rows else 0
-
-
-def moment_at_time(db: Database, when: dt.datetime) -> Moment:
-    """The view as it was at a time: the log position then, the rules applied on that day (China time)."""
-    return Moment(position_at(db, when), when.astimezone(CHINA).date().isoformat())
-
-
-def moment_at_position(db: Database, position: int, today: dt.date) -> Moment:
-    """The view right after `position` was recorded, with the rules applied on the day it was recorded.
-
-    Position 0 (before the first event) is viewed on `today`.
-    """
-    rows = db.execute("SELECT recorded_at FROM v_log WHERE position=?", (position,))
-    if not rows:
-        return Moment(position, today.isoformat())
-    recorded = dt.datetime.fromisoformat(rows[0][0]).astimezone(CHINA).date()
-    return Moment(position, min(recorded, today).isoformat())
 
 
 def reflected_position(db: Database, moment: Moment) -> int:

@@ -11,8 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from domain.clock import CHINA
 from projections.db import Database
-from projections.public import CHINA, Moment, moment_at_position
+from projections.moments import moment_at_position
+from projections.public import Moment
 from publishing.definitions import Dataset
 from publishing.sources import RecordSource, source_for
 

@@ -20,7 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from domain.codes import CodeError, validate_credit_code
-from domain.workdays import BEIJING
+from domain.clock import CHINA
 from projections.db import Database
 
 _SCHEMA = (
@@ -154,7 +154,7 @@ class AccountStore:
             raise bad from None
         row = self._row(code)
         if row and row["locked_until"] and row["locked_until"] > _now().isoformat():
-            until = dt.datetime.fromisoformat(row["locked_until"]).astimezone(BEIJING)
+            until = dt.datetime.fromisoformat(row["locked_until"]).astimezone(CHINA)
             raise AccountError(423, "locked", f"连续登录失败次数过多，账户已锁定，请于 {until:%H:%M}（北京时间）后再试",
                                f"too many failed logins; the account is locked until {until:%H:%M} China time")
         password = (password or "")[: self.policy.max_password_length]

@@ -7,16 +7,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import schemas
+from domain import clock
 from domain.codes import id_check_char, make_credit_code
 from domain.publicity import penalty_window
-from projections.public import china_today
 from starlette.testclient import TestClient
 from tests.records import SCJG, penalty
 from web.app import create_app
 
 #: The portal tests' today: ahead of the wall clock, so that an `as_of` date a few days before
 #: it still sees every event the test recorded (events are stamped with the real time).
-AHEAD = china_today() + dt.timedelta(days=10)
+AHEAD = clock.today() + dt.timedelta(days=10)
 OTHER = make_credit_code("91", "210502", "MA0YQ1B3")  # a second company, in 平山区
 
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
 import pytest
 from starlette.testclient import TestClient
 
+from domain.clock import CHINA
+from projections.moments import position_at
 from publishing.catalog import resource_id
 from tests.datasets_support import load_sample, penalty
 from web.app import create_app
@@ -154,6 +157,17 @@ def test_download_headers_and_conditional_get(client, platform):
     assert client.get(url, params={"as_of": "0"}).status_code == 400
     assert client.get(url, params={"as_of": "999999"}).status_code == 404
     assert client.head(url).headers["content-length"] == headers["content-length"]
+
+
+def test_a_download_as_of_a_date_goes_to_the_position_it_reaches(client, platform):
+    url = client.get("/api/3/action/package_show?id=red-list").json()["result"]["resources"][0]["url"]
+    end_of_day = dt.datetime(2026, 11, 25, 23, 59, 59, 999999, tzinfo=CHINA)
+    moved = client.get(url, params={"as_of": "2026-11-25"}, follow_redirects=False)
+    assert moved.status_code == 307
+    assert moved.headers["location"].endswith(f"as_of={position_at(platform.views_db, end_of_day)}")
+    assert client.get(url, params={"as_of": "2026-13-01"}).status_code == 400
+    status, body = search(client, resource_id=rid(platform, "red-list"), as_of="2026-13-01")
+    assert status == 409 and "as_of" in body["error"]
 
 
 def test_datastore_dump_formats(client, platform):

@@ -9,6 +9,7 @@ import schemas
 from domain.codes import CodeError, mask_id_number, mask_phone, validate_credit_code, validate_id_number
 from domain.privacy import scrub_text
 from domain.publicity import add_months, is_public, penalty_window
+from domain.rulesets import in_force
 
 VALID_CODES = ["91350100M000100Y43", "91310110666007217T", "91440101MA5CJQ4N59", "9135021359498494XQ",
                "91350213678251743X"]
@@ -110,3 +111,12 @@ def test_scrub_hides_id_numbers_and_phones_in_free_text_but_not_other_numbers():
     scrubbed = scrub_text(text)
     assert "11010519491231002X" not in scrubbed and "1234 5678" not in scrubbed and "42812345" not in scrubbed
     assert "本市监罚〔2024〕45号" in scrubbed and "罚款2万元" in scrubbed
+
+
+def test_the_rule_set_in_force_covers_the_day_else_the_latest_begun_else_the_first():
+    sets = [{"id": "a", "from": "2019-07-01", "to": "2020-12-31"}, {"id": "b", "from": "2021-03-01", "to": None}]
+    assert in_force(sets, dt.date(2020, 12, 31))["id"] == "a"
+    assert in_force(sets, dt.date(2021, 1, 15))["id"] == "a"  # a gap keeps the rules last begun
+    assert in_force(sets, dt.date(2030, 1, 1))["id"] == "b"
+    assert in_force(sets, dt.date(2018, 1, 1))["id"] == "a"
+    assert in_force(sets, dt.date(2018, 1, 1), before_first="b")["id"] == "b"

@@ -21,7 +21,7 @@ from domain.inspections import draw, population_digest, ticket
 from gongshi.cli import main
 from gongshi.cli_supervision import next_run
 from gongshi.platform import Platform
-from projections.public import CHINA
+from domain.clock import CHINA
 from schemas import supervision as config
 from tests.conftest import TODAY
 from tests.records import COMPANY, SCJG, entity, penalty

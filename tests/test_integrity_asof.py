@@ -9,11 +9,15 @@ import sys
 import time
 from pathlib import Path
 
-from gongshi.replay import replay_to
+from click.testing import CliRunner
+
+from gongshi.cli import main
+from gongshi.replay import replay_to, resolve_position
 from projections.db import Database
 from projections.ledger_views import LedgerViews
-from projections.public import Moment, position_at, version_clause
-from tests.conftest import drop_schema
+from projections.moments import position_at, resolve_moment
+from projections.public import Moment, version_clause
+from tests.conftest import TODAY, drop_schema
 from tests.records import SCJG, entity, penalty
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +44,39 @@ def test_position_at_is_the_longest_prefix_recorded_by_then(tmp_path):
     assert position_at(db, at(29).astimezone(dt.timezone(dt.timedelta(hours=8)))) == 4  # any zone
     assert position_at(db, at(31)) == 6
     db.close()
+
+
+class _Platform:
+    """What `resolve_position` asks of a platform: its day, its views and a runner to catch them up."""
+
+    def __init__(self, db: Database):
+        self.views_db = db
+        self.runner = self
+
+    def clock(self) -> dt.date:
+        return TODAY
+
+    def catch_up(self) -> int:
+        return 0
+
+
+def test_replay_to_a_date_and_as_of_a_date_reach_the_same_position(tmp_path):
+    """A bare date is the end of that day in China for `replay --to` as for `?as_of=` (replay read it as midnight)."""
+    db = Database(f"sqlite:///{tmp_path / 'views.sqlite'}")
+    LedgerViews(db)
+    china = dt.timezone(dt.timedelta(hours=8))
+    stamps = {1: dt.datetime(2026, 1, 5, 10, 0, tzinfo=china), 2: dt.datetime(2026, 1, 5, 23, 30, tzinfo=china),
+              3: dt.datetime(2026, 1, 6, 0, 30, tzinfo=china)}
+    db.executemany("INSERT INTO v_log (position, recorded_at, event, aggregate_id) VALUES (?, ?, 'x', 'a')",
+                   [(p, when.astimezone(UTC).isoformat()) for p, when in stamps.items()])
+    assert resolve_position(_Platform(db), "2026-01-05") == resolve_moment(db, "2026-01-05", TODAY).position == 2
+    assert resolve_position(_Platform(db), "2026-01-06T00:00") == resolve_moment(db, "2026-01-06T00:00", TODAY).position == 2
+    assert resolve_position(_Platform(db), "3") == 3
+    db.close()
+
+
+def test_replay_help_says_what_a_date_means():
+    assert "end of that day" in " ".join(CliRunner().invoke(main, ["replay", "--help"]).output.split())
 
 
 def current_rows(db: Database, moment: Moment) -> dict[str, list[dict]]:

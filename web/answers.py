@@ -14,7 +14,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from projections.public import Moment, china_today, reflected_position
+from projections.public import Moment, reflected_position
 from web.context import Platform
 
 Loader = Callable[[Request], Awaitable[dict[str, Any]]]
@@ -55,7 +55,7 @@ def cached(loader: Loader, clock: Clock = views_clock) -> Callable[[Request], Aw
         if request.query_params.get("as_of", "").strip():
             return Answer(await loader(request))
         platform = request.app.state.platform
-        moment = Moment.now(platform.today or china_today())
+        moment = Moment.now(platform.clock())
         position = await run_in_threadpool(clock, platform, moment)
         store = (platform.views_db.url, platform.views_db.schema, str(platform.settings.home))
         key = (store, request.url.path, request.url.query, position, moment.today)

@@ -20,7 +20,7 @@ from starlette.responses import Response
 import schemas
 from domain import objections
 from projections import queries
-from projections.public import Moment, china_today
+from projections.public import Moment
 from projections.search_queries import search as run_search
 from search.engine import SearchError
 from web import answers, labels, params
@@ -63,7 +63,7 @@ async def _load(request: Request, work: Callable[[Any, Moment], dict[str, Any]])
     platform = request.app.state.platform
 
     def run() -> dict[str, Any]:
-        moment = params.moment(platform.views_db, request.query_params, platform.today or china_today())
+        moment = params.moment(platform.views_db, request.query_params, platform.clock())
         return work(platform, moment)
 
     try:

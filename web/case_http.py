@@ -17,10 +17,8 @@ from starlette.responses import Response
 
 from domain import objections
 from domain.cases import OBJECTION, Actor, Case, stage_labels, workflows
-from domain.errors import (
-    InputError,
-)
-from domain.workdays import beijing_today, calendar
+from domain.errors import InputError
+from domain.workdays import calendar
 from projections.record_queries import current_record
 from stores.sessions import ANONYMOUS, FIRM, Session
 from web import sessions
@@ -32,7 +30,7 @@ RECORD_STATUS = {"active": "公示中", "withdrawn": "已撤回", "repaired": "�
 
 def today_of(request: Request) -> dt.date:
     """The day deadlines and eligibility are judged on: the platform's fixed day in tests, else today in China."""
-    return request.app.state.platform.today or beijing_today()
+    return request.app.state.platform.clock()
 
 
 # -- who is acting ---------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
+from domain.moments import MomentError, parse_moment
+from projections.moments import position_of
 from projections.public import Moment
 from publishing.catalog import DatasetNotFound
 from publishing.definitions import Dataset
@@ -85,9 +87,12 @@ def resolve(ctx: Context, data: dict[str, Any]) -> tuple[str, Dataset]:
 
 
 def version_for(ctx: Context, dataset: Dataset, as_of: Any) -> Version:
-    position = as_int(as_of, "as_of", None, minimum=1)
+    """The version at `as_of` (a position, or the position a date or time reaches), else today's."""
     try:
-        return ctx.opendata.version(dataset, position)
+        moment = parse_moment("" if as_of is None else str(as_of), ctx.platform.clock())
+        return ctx.opendata.version(dataset, None if moment is None else position_of(ctx.opendata.db, moment))
+    except MomentError as e:
+        raise ValidationError({"as_of": [f"{e.en} / {e.zh}"]}) from None
     except PositionError as e:
         raise ValidationError({"as_of": [str(e)]}) from None
 

@@ -2,7 +2,8 @@
 
 Every download names the log position and rules day it reflects and the SHA-256 of its
 bytes (ETag, X-Gongshi-SHA256, Repr-Digest), has a Content-Length and Last-Modified, and
-answers 304 to a matching If-None-Match. `?as_of=POSITION` pins a download forever.
+answers 304 to a matching If-None-Match. `?as_of=POSITION` pins a download forever (a date or time
+is redirected to the position it reaches).
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from domain.moments import MomentError, parse_moment
+from projections.moments import position_of
 from publishing import dcat, dictionary
 from publishing.catalog import DatasetNotFound
 from publishing.files import Built
@@ -36,13 +39,20 @@ def _http_date(naive_utc: str | None) -> str:
     return email.utils.format_datetime(moment, usegmt=True)
 
 
-def _as_of(request: Request) -> int | None | Response:
-    raw = request.query_params.get("as_of")
-    if raw in (None, ""):
-        return None
-    if not raw.isdigit() or int(raw) < 1:
+async def _as_of(request: Request) -> int | None | Response:
+    """The position `?as_of=` pins; a date or time is redirected to the position it reaches, so
+    that an answer cached as immutable is always one named by a position."""
+    platform = request.app.state.platform
+    try:
+        moment = parse_moment(request.query_params.get("as_of", ""), platform.clock())
+    except MomentError as e:
+        return error(400, "bad_as_of", e.zh, e.en)
+    if isinstance(moment, dt.datetime):
+        position = await run_in_threadpool(position_of, platform.views_db, moment)
+        return RedirectResponse(str(request.url.include_query_params(as_of=position)), status_code=307)
+    if moment == 0:
         return error(400, "bad_as_of", "as_of 必须是正整数日志位置", "as_of must be a positive log position")
-    return int(raw)
+    return moment
 
 
 def file_response(request: Request, built: Built, filename: str) -> Response:
@@ -65,7 +75,7 @@ def file_response(request: Request, built: Built, filename: str) -> Response:
 
 async def _serve(request: Request, dataset_ref: str | None, resource_id: str, fmt: str | None) -> Response:
     opendata = request.app.state.platform.opendata
-    as_of = _as_of(request)
+    as_of = await _as_of(request)
     if isinstance(as_of, Response):
         return as_of
     try:

@@ -11,12 +11,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from domain.codes import INDIVIDUAL_PLACEHOLDER, CodeError, normalise, validate_credit_code
+from domain.moments import MomentError
 from projections.db import Database
-from projections.public import CHINA, Moment, moment_at_position, moment_at_time, reflected_position
+from projections.moments import resolve_moment
+from projections.public import Moment
 from projections.queries import MAX_PAGE, MAX_PAGE_SIZE, Paging
 
 _REGISTRATION_NUMBER = re.compile(r"\d{13,15}")
-_DIGITS = re.compile(r"\d{1,18}")
 
 
 class PublicError(Exception):
@@ -90,37 +91,9 @@ def entity_key(raw: str) -> str:
                   f"{raw[:40]!r} is not a valid unified social credit code: {e.en}") from None
 
 
-def parse_as_of(raw: str) -> int | dt.datetime | None:
-    """A log position, or a time (a date means the end of that day; times without a zone are China time)."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    if _DIGITS.fullmatch(raw):
-        return int(raw)
-    try:
-        if len(raw) == 10:
-            day = dt.date.fromisoformat(raw)
-            return dt.datetime.combine(day, dt.time.max, CHINA)
-        when = dt.datetime.fromisoformat(raw.replace(" ", "T"))
-    except ValueError:
-        raise bad("as_of", f"as_of 应为日志位置（整数）或 ISO 8601 日期/时间，如 2026-11-24 或 2026-11-24T10:00:00+08:00；"
-                  f"收到“{raw[:40]}”", f"as_of must be a log position (an integer) or an ISO 8601 date or time, "
-                  f"e.g. 2026-11-24 or 2026-11-24T10:00:00+08:00; got {raw[:40]!r}") from None
-    return when if when.tzinfo else when.replace(tzinfo=CHINA)
-
-
 def moment(db: Database, params: Mapping[str, str], today: dt.date) -> Moment:
-    """The moment a read is asked about: now, a log position, or a time (never the future)."""
-    as_of = parse_as_of(params.get("as_of", ""))
-    if as_of is None:
-        return Moment.now(today)
-    if isinstance(as_of, int):
-        latest = reflected_position(db, Moment.now(today))
-        if as_of > latest:
-            raise bad("as_of", f"日志位置 {as_of} 尚不存在（当前位置 {latest}）",
-                      f"log position {as_of} does not exist yet (the latest is {latest})")
-        return moment_at_position(db, as_of, today)
-    if as_of.astimezone(CHINA).date() > today:
-        raise bad("as_of", f"as_of 不能晚于今天（{today.isoformat()}）",
-                  f"as_of cannot be later than today ({today.isoformat()})")
-    return moment_at_time(db, as_of)
+    """The moment a read is asked about (`as_of`: now, a log position, or a time; never the future)."""
+    try:
+        return resolve_moment(db, params.get("as_of", ""), today)
+    except MomentError as e:
+        raise bad(e.field, e.zh, e.en) from None
