@@ -28,6 +28,7 @@ from eventsourcing.domain import Aggregate, event
 import schemas
 from domain.errors import CaseForbiddenError, CaseNotFoundError, InputError, InvalidTransitionError
 from domain.publicity import add_months
+from domain.rulesets import in_force
 from domain.workdays import as_date, calendar
 
 REPAIR, OBJECTION = "repair", "objection"
@@ -45,9 +46,7 @@ def case_limits() -> dict[str, Any]:
 
 def limits_for(kind: str, on: dt.date | str) -> dict[str, Any]:
     """The time limits of one case kind in force on a day (the earliest set for older days)."""
-    iso = as_date(on).isoformat()
-    sets = case_limits()["rule_sets"]
-    found = next((r for r in sets if r["from"] <= iso and (r["to"] is None or iso <= r["to"])), sets[0])
+    found = in_force(case_limits()["rule_sets"], as_date(on))
     return {"rule_set": found["id"], **{k: v for k, v in found[kind].items() if not k.endswith("_note")}}
 
 
