@@ -43,7 +43,7 @@ from projections.integrity import HeadSigner, IntegrityLog  # noqa: E402
 from projections.merkle import MerkleLog  # noqa: E402
 from projections.runner import Runner  # noqa: E402
 from tests.records import SCJG, penalty  # noqa: E402
-from web import api_log  # noqa: E402
+from web.audit import log as api_log
 
 PG_URL = os.environ.get("GONGSHI_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 OUT = Path(__file__).parent / "results" / "integrity.md"

@@ -14,5 +14,5 @@ Where each thing is decided:
 - privacy.py: the privacy scan over published files;
 - push.py, pushed.py: publishing to a CKAN portal, and packages other portals pushed here.
 
-The HTTP side is web/ckan*.py, web/opendata_files.py and web/datasets_pages.py.
+The HTTP side is web/opendata/.
 """

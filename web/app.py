@@ -1,88 +1,156 @@
-"""The Starlette application, assembled in one place from a list of routes."""
+"""The Starlette application, assembled in one place from one list of routes.
+
+Every route the app serves is here. JSON API routes are declared with `api(...)`, which
+attaches their OpenAPI description (each audience's `docs.DOCS`): /api/v1/openapi.json is
+built from this list, so a route cannot be served undocumented without a test noticing.
+"""
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from web import api_meta, api_public, api_records, errors, openapi, openapi_operations, pages  # noqa: F401
-from web import api_audit, api_log
-from web import ckan
-from web import api_supervision, supervision_pages
-from web import api_cases, firm_pages, reviewer_pages
+from web import errors, openapi
+from web.audit import api as audit
+from web.audit import docs as audit_docs
+from web.audit import log
 from web.context import Platform
+from web.departments import api as departments
+from web.departments import docs as departments_docs
+from web.firms import api as cases
+from web.firms import docs as cases_docs
+from web.firms import pages as firm
+from web.opendata import ckan, files
+from web.opendata import pages as datasets
+from web.openapi import api
+from web.portal import api as public
+from web.portal import docs as public_docs
+from web.portal import meta, pages
+from web.reviewers import pages as reviewer
+from web.supervision import api as supervision
+from web.supervision import docs as supervision_docs
+from web.supervision import pages as supervision_pages
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS}  # the reusable schemas of /api/v1/openapi.json
+
+P, S, D, C, A = public_docs.DOCS, supervision_docs.DOCS, departments_docs.DOCS, cases_docs.DOCS, audit_docs.DOCS
+POST, GET_POST = ("POST",), ["GET", "POST"]
+
+ROUTES: list[BaseRoute] = [
+    # the public: pages and their JSON twins
+    Route("/", pages.home),
+    Route("/search", pages.search),
+    Route("/entities/{key}", pages.entity),
+    Route("/records/{record_id}", pages.record),
+    Route("/lists/{name}", pages.list_page),
+    api("/api/v1/summary", public.summary, P),
+    api("/api/v1/search", public.search, P),
+    api("/api/v1/entities/{key}", public.entity, P, documented_as="/api/v1/entities/{credit_code}"),
+    api("/api/v1/records/{record_id}", public.record, P, documented_as="/api/v1/records/{id}"),
+    api("/api/v1/lists/{name}", public.list_, P, documented_as="/api/v1/lists/{list}"),
+    Route("/api/v1/openapi.json", openapi.openapi_json),
+    api("/api/v1/health", meta.health, P),
+    api("/api/v1/catalog", meta.catalog, P),
+    # departments
+    api("/api/v1/records", departments.submit_records, D, POST),
+    # the log (public) and the auditors
+    api("/api/v1/log/key", log.key, A),
+    api("/api/v1/log/head", log.head, A),
+    api("/api/v1/log/heads", log.heads, A),
+    api("/api/v1/log/entries", log.entries, A),
+    api("/api/v1/log/leaf", log.leaf, A),
+    api("/api/v1/log/proof/inclusion", log.inclusion_proof, A),
+    api("/api/v1/log/proof/consistency", log.consistency_proof, A),
+    api("/api/v1/audit/events", audit.events, A),
+    api("/api/v1/audit/reads", audit.reads, A),
+    api("/api/v1/audit/records/{record_id}/history", audit.record_history, A),
+    api("/api/v1/audit/entities/{code}/history", audit.entity_history, A),
+    # supervision
+    api("/api/v1/check", supervision.check, S),
+    api("/api/v1/check", supervision.check_batch, S, POST),
+    api("/api/v1/measures", supervision.measures, S),
+    api("/api/v1/grades/{code}", supervision.grade, S),
+    api("/api/v1/warnings", supervision.warnings_list, S),
+    api("/api/v1/inspections/draw", supervision.draw, S, POST),
+    api("/api/v1/inspections/{draw_id}", supervision.draw_again, S),
+    api("/api/v1/statistics", supervision.statistics, S),
+    Route("/supervision", supervision_pages.index),
+    Route("/supervision/check", supervision_pages.check_page, methods=GET_POST),
+    Route("/supervision/inspections", supervision_pages.inspections_page, methods=GET_POST),
+    Route("/supervision/inspections/{draw_id}.csv", supervision_pages.inspection_csv),
+    Route("/supervision/inspections/{draw_id}", supervision_pages.inspection_page),
+    Route("/supervision/statistics", supervision_pages.statistics_page),
+    Route("/supervision/statistics.csv", supervision_pages.statistics_csv),
+    # firms and their cases (the case API serves reviewers too)
+    api("/api/v1/repairs", cases.list_repairs, C),
+    api("/api/v1/repairs", cases.create_repair, C, POST),
+    api("/api/v1/repairs/eligibility/{record_id}", cases.repair_eligibility, C),
+    api("/api/v1/repairs/{number}", cases.get_repair, C),
+    api("/api/v1/repairs/{number}/{step}", cases.repair_step, C, POST),
+    api("/api/v1/objections", cases.list_objections, C),
+    api("/api/v1/objections", cases.create_objection, C, POST),
+    api("/api/v1/objections/{number}", cases.get_objection, C),
+    api("/api/v1/objections/{number}/{step}", cases.objection_step, C, POST),
+    api("/api/v1/cases/{number}", cases.case_status, C),
+    Route("/firm/activate/{token}", firm.activate, methods=GET_POST),
+    Route("/firm/login", firm.login, methods=GET_POST),
+    Route("/logout", firm.logout, methods=["POST"]),
+    Route("/firm", firm.home),
+    Route("/firm/records/{record_id}/repair", firm.repair_form, methods=GET_POST),
+    Route("/firm/records/{record_id}/objection", firm.objection_form, methods=GET_POST),
+    Route("/firm/cases/{number}", firm.case_page),
+    Route("/firm/cases/{number}/{action}", firm.case_page, methods=["POST"]),
+    Route("/cases", firm.status_page),
+    Route("/cases/{number}", firm.status_page),
+    # reviewers
+    Route("/reviewer/login", reviewer.login, methods=GET_POST),
+    Route("/reviewer", reviewer.case_list),
+    Route("/reviewer/cases/{number}", reviewer.case_page),
+    Route("/reviewer/cases/{number}/materials/{sha256}", reviewer.material),
+    Route("/reviewer/cases/{number}/{step}", reviewer.case_page, methods=["POST"]),
+    # open data: the CKAN Action API (duplicate slashes collapsed first), downloads, DCAT, /datasets
+    ckan.CollapsedSlashes(),
+    Route("/api", ckan.api_version),
+    Route("/api/{version:int}", ckan.api_version),
+    Route("/api/3/action/{name}", ckan.action, methods=GET_POST),
+    Route("/api/action/{name}", ckan.action, methods=GET_POST),
+    Route("/dataset/{id}/resource/{resource_id}/download/{filename}", files.download),
+    Route("/datastore/dump/{resource_id}", files.datastore_dump),
+    Route("/dataset/{name}/schema.json", files.json_schema),
+    Route("/dataset/{name}/datapackage.json", files.datapackage),
+    Route("/catalog.{ext}", files.catalog_rdf),
+    Route("/dataset/{name}.{ext}", files.dataset_rdf),
+    Route("/dataset/{name}", files.dataset_page),
+    Route("/datasets", datasets.catalog),
+    Route("/datasets/{name}", datasets.detail),
+    Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+]
 
 
 def create_app(platform: Platform, *, follow: bool = True) -> Starlette:
     """The web app over one platform; `follow` starts the background log follower."""
 
     @asynccontextmanager
-    async def lifespan(app: Starlette):
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         platform.runner.catch_up()
         if follow:
             platform.start_following()
         yield
         platform.close()
 
-    routes = [
-        Route("/", pages.home),
-        Route("/search", pages.search),
-        Route("/entities/{key}", pages.entity),
-        Route("/records/{record_id}", pages.record),
-        Route("/lists/{name}", pages.list_page),
-        Route("/api/v1/summary", api_public.summary),
-        Route("/api/v1/search", api_public.search),
-        Route("/api/v1/entities/{key}", api_public.entity),
-        Route("/api/v1/records/{record_id}", api_public.record),
-        Route("/api/v1/lists/{name}", api_public.list_),
-        Route("/api/v1/openapi.json", openapi.openapi_json),
-        Route("/api/v1/health", api_meta.health),
-        Route("/api/v1/catalog", api_meta.catalog),
-        Route("/api/v1/records", api_records.submit_records, methods=["POST"]),
-        Route("/api/v1/log/key", api_log.key),
-        Route("/api/v1/log/head", api_log.head),
-        Route("/api/v1/log/heads", api_log.heads),
-        Route("/api/v1/log/entries", api_log.entries),
-        Route("/api/v1/log/leaf", api_log.leaf),
-        Route("/api/v1/log/proof/inclusion", api_log.inclusion_proof),
-        Route("/api/v1/log/proof/consistency", api_log.consistency_proof),
-        Route("/api/v1/audit/events", api_audit.events),
-        Route("/api/v1/audit/reads", api_audit.reads),
-        Route("/api/v1/audit/records/{record_id}/history", api_audit.record_history),
-        Route("/api/v1/audit/entities/{code}/history", api_audit.entity_history),
-        Route("/api/v1/check", api_supervision.check),
-        Route("/api/v1/check", api_supervision.check_batch, methods=["POST"]),
-        Route("/api/v1/measures", api_supervision.measures),
-        Route("/api/v1/grades/{code}", api_supervision.grade),
-        Route("/api/v1/warnings", api_supervision.warnings_list),
-        Route("/api/v1/inspections/draw", api_supervision.draw, methods=["POST"]),
-        Route("/api/v1/inspections/{draw_id}", api_supervision.draw_again),
-        Route("/api/v1/statistics", api_supervision.statistics),
-        Route("/supervision", supervision_pages.index),
-        Route("/supervision/check", supervision_pages.check_page, methods=["GET", "POST"]),
-        Route("/supervision/inspections", supervision_pages.inspections_page, methods=["GET", "POST"]),
-        Route("/supervision/inspections/{draw_id}.csv", supervision_pages.inspection_csv),
-        Route("/supervision/inspections/{draw_id}", supervision_pages.inspection_page),
-        Route("/supervision/statistics", supervision_pages.statistics_page),
-        Route("/supervision/statistics.csv", supervision_pages.statistics_csv),
-        *api_cases.routes,
-        *firm_pages.routes,
-        *reviewer_pages.routes,
-        *ckan.routes,  # CKAN Action API, downloads, DCAT and the /datasets pages
-        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
-    ]
     app = Starlette(
-        routes=routes,
+        routes=ROUTES,
         lifespan=lifespan,
         exception_handlers={404: errors.not_found, 405: errors.method_not_allowed, 500: errors.server_error},
     )
     app.state.platform = platform
     app.state.templates = templates
+    app.state.openapi_schemas = SCHEMAS
     return app

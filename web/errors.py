@@ -15,6 +15,7 @@ from domain.errors import (
     ValidationFailed,
 )
 from stores.uploads import UploadRejected
+from web.render import render
 
 #: The one translation of refused commands into HTTP statuses (the first class that matches).
 STATUSES: tuple[tuple[type[Exception], int], ...] = (
@@ -58,8 +59,6 @@ def _wants_html(request: Request) -> bool:
 async def not_found(request: Request, exc: Exception) -> Response:
     zh, en = "找不到该页面或资源", f"nothing at {request.url.path}"
     if _wants_html(request):
-        from web.pages import render  # the page renderer needs the app's templates
-
         return render(request, "error.html", {"status": 404, "code": "not_found", "zh": zh, "en": en}, status=404)
     return error(404, "not_found", zh, en)
 

@@ -16,7 +16,8 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.errors import FieldError, ValidationFailed
 from stores.uploads import UploadRejected
-from web import pages, sessions
+from web import sessions
+from web.render import render as render_page
 from web.errors import errors_of, status_of
 from web.uploads import check_request_size
 
@@ -25,7 +26,7 @@ async def render(request: Request, template: str, data: dict[str, Any], status: 
     """A page through the portal's renderer, with the CSRF token and the session cookie."""
     session = await run_in_threadpool(sessions.ensure, request)
     data = {**data, "csrf": session.csrf, "session_kind": session.kind}
-    return sessions.send_cookie(request, pages.render(request, template, data, status))
+    return sessions.send_cookie(request, render_page(request, template, data, status))
 
 
 def redirect(request: Request, url: str) -> Response:

@@ -1,36 +1,54 @@
-"""The OpenAPI 3.1 document at /api/v1/openapi.json, assembled from a registry of paths.
+"""The OpenAPI 3.1 document at /api/v1/openapi.json, built from the app's route list.
 
-Any route module adds its own operations at import time:
-
-    from web import openapi
-    openapi.register("/api/v1/things/{id}", {"get": {"summary": "...", "responses": {...}}})
-    openapi.register_schema("Thing", {"type": "object", ...})
-
-This module registers the public reads (search, entities, records, lists, summary).
+Each JSON endpoint is declared once, in web/app.py, with `api(path, endpoint, docs)`: the
+route carries its OpenAPI operations, taken from the `DOCS` table of its audience's
+`docs` module (plain data: path -> method -> operation object), and the document is
+assembled from the routes the app really serves. Reusable schemas come from the same
+modules' `SCHEMAS`.
 """
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
 
-_paths: dict[str, dict[str, Any]] = {}
-_schemas: dict[str, dict[str, Any]] = {}
-
-
-def register(path: str, operations: dict[str, Any]) -> None:
-    """Add operations (method -> OpenAPI operation object) under a path; methods merge."""
-    _paths.setdefault(path, {}).update(operations)
+Docs = dict[str, dict[str, Any]]  # path -> method -> OpenAPI operation object
 
 
-def register_schema(name: str, schema: dict[str, Any]) -> None:
-    """Add a reusable schema under #/components/schemas/{name}."""
-    _schemas[name] = schema
+class ApiRoute(Route):
+    """A route of the JSON API with the OpenAPI operations it serves (under its documented path)."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], *, methods: Sequence[str], documented_as: str,
+                 operations: dict[str, Any]):
+        super().__init__(path, endpoint, methods=list(methods))
+        self.documented_as = documented_as
+        self.operations = operations
 
 
-def document() -> dict[str, Any]:
+def api(path: str, endpoint: Callable[..., Any], docs: Mapping[str, Mapping[str, Any]], methods: Sequence[str] = ("GET",),
+        documented_as: str | None = None) -> ApiRoute:
+    """A JSON API route described by `docs[documented_as or path]` (its path parameters may be named for the public)."""
+    described = docs.get(documented_as or path, {})
+    operations = {m.lower(): described[m.lower()] for m in methods if m.lower() in described}
+    return ApiRoute(path, endpoint, methods=methods, documented_as=documented_as or path, operations=operations)
+
+
+def add(docs: Docs, path: str, operations: dict[str, Any]) -> None:
+    """Put operations (method -> operation object) under a path of a docs table; methods merge."""
+    docs.setdefault(path, {}).update(operations)
+
+
+def document(routes: Iterable[BaseRoute], schemas: Mapping[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document of these routes."""
+    paths: Docs = {}
+    for route in routes:
+        if isinstance(route, ApiRoute):
+            paths.setdefault(route.documented_as, {}).update(route.operations)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -39,138 +57,45 @@ def document() -> dict[str, Any]:
             "description": "Public credit disclosures of Benxi city. Every read accepts `as_of` and names the log "
                            "position its answer reflects. Errors are `{\"error\": {code, message_zh, message_en}}`.",
         },
-        "paths": copy.deepcopy(dict(sorted(_paths.items()))),
-        "components": {"schemas": copy.deepcopy(_schemas)},
+        "paths": copy.deepcopy(dict(sorted(paths.items()))),
+        "components": {"schemas": copy.deepcopy(dict(schemas))},
     }
 
 
+def document_of(app: Starlette) -> dict[str, Any]:
+    return document(app.routes, app.state.openapi_schemas)
+
+
 async def openapi_json(request: Request) -> JSONResponse:
-    return JSONResponse(document())
+    return JSONResponse(document_of(request.app))
 
 
-# -- the public reads ------------------------------------------------------------------------------
-def _param(name: str, where: str, description: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+# -- shared pieces of the descriptions ---------------------------------------------------------------
+def param(name: str, where: str, description: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
     return {"name": name, "in": where, "required": required, "description": description, "schema": schema}
 
 
-def _ref(name: str) -> dict[str, str]:
+def ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-AS_OF = _param("as_of", "query", "A log position (integer), or an ISO 8601 date or date-time (China time when no "
-               "zone is given; a date means the end of that day). The answer shows the view as it was then: the log "
-               "up to that position, with the publicity rules applied on that day (for a position, the day it was "
-               "recorded).",
-               {"type": "string", "examples": ["1200", "2026-11-24", "2026-11-24T10:00:00+08:00"]})
-PAGE = _param("page", "query", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1})
-PAGE_SIZE = _param("page_size", "query", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20})
+ERROR = {"description": "Error: `error.code`, `message_zh`, `message_en`"}
+AUTH = "Needs `Authorization: Bearer <token>`."
 
 
-def _ok(schema: str, description: str) -> dict[str, Any]:
-    error = {"description": "Bad input or nothing public here", "content": {"application/json": {"schema": _ref("Error")}}}
-    return {"200": {"description": description, "content": {"application/json": {"schema": _ref(schema)}}},
-            "400": error, "404": error}
+def query(name: str, description: str, required: bool = False, kind: str = "string") -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "schema": {"type": kind}, "description": description}
 
 
-_MOMENT = {
-    "position": {"type": "integer", "description": "The log position this answer reflects."},
-    "today": {"type": "string", "format": "date", "description": "The day the publicity rules were applied on."},
-    "as_of": {"type": ["string", "null"]},
-}
-_PAGED = {"total": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
-          "page_size": {"type": "integer"},
-          "links": {"type": "object", "properties": {"prev": {"type": ["string", "null"]}, "next": {"type": ["string", "null"]}}}}
+def path_param(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
-register_schema("Error", {"type": "object", "required": ["error"], "properties": {"error": {
-    "type": "object", "required": ["code", "message_zh", "message_en"],
-    "properties": {"code": {"type": "string"}, "message_zh": {"type": "string"}, "message_en": {"type": "string"},
-                   "field": {"type": "string"}}}}})
-register_schema("Record", {
-    "type": "object", "description": "One public record version. Only public fields: never ID or phone numbers.",
-    "properties": {
-        "id": {"type": "string", "format": "uuid"}, "kind": {"type": "string"}, "kind_label": {"type": "string"},
-        "version": {"type": "integer"}, "party_name": {"type": "string"}, "credit_code": {"type": ["string", "null"]},
-        "entity_key": {"type": ["string", "null"]}, "document_number": {"type": "string"},
-        "authority": {"type": "string"}, "decision_date": {"type": "string", "format": "date"},
-        "district": {"type": ["string", "null"]}, "public_from": {"type": "string", "format": "date"},
-        "public_until": {"type": ["string", "null"], "format": "date",
-                         "description": "The first day the record is no longer public (exclusive)."},
-        "publicity": {"type": "object", "description": "A penalty's publicity window and rule set."},
-        "listing": {"type": "object", "properties": {"on_list": {"type": "boolean"},
-                                                     "removed_date": {"type": ["string", "null"]},
-                                                     "list_until": {"type": ["string", "null"]}}},
-        "objection": {"type": "boolean", "description": "An objection is under review (异议处理中)."},
-        "fields": {"type": "object", "description": "All public fields of the record kind (schemas/kinds/)."},
-        "url": {"type": "string"}}})
-register_schema("Summary", {"type": "object", "properties": {
-    **_MOMENT, "entities": {"type": "integer"},
-    "by_kind": {"type": "array", "items": {"type": "object"}}, "by_district": {"type": "array", "items": {"type": "object"}},
-    "latest": {"type": "array", "items": _ref("Record")}}})
-register_schema("SearchResult", {"type": "object", "properties": {
-    **_MOMENT, **_PAGED, "query": {"type": "string"}, "source": {"enum": ["index", "history"]},
-    "total_is_estimate": {"type": "boolean"}, "notes": {"type": "array", "items": {"type": "string"}},
-    "hits": {"type": "array", "items": {"type": "object", "properties": {
-        "id": {"type": "string"}, "doc_type": {"enum": ["record", "entity"]}, "kind": {"type": "string"},
-        "title": {"type": "string"}, "title_html": {"type": "string"}, "snippet_html": {"type": "string"},
-        "decision_date": {"type": "string"}, "credit_code": {"type": "string"}, "url": {"type": "string"}}}},
-    "facets": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object", "properties": {
-        "value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"}}}}}}})
-register_schema("EntityProfile", {"type": "object", "properties": {
-    **_MOMENT, "entity": {"type": "object", "description": "Registration data; the legal representative's name, "
-                                                           "never an ID number."},
-    "tab": {"type": "string"},
-    "sections": {"type": "array", "items": {"type": "object", "properties": {
-        "tab": {"type": "string"}, "kind": {"type": "string"}, **_PAGED, "items": {"type": "array", "items": _ref("Record")}}}}}})
-register_schema("RecordPage", {"type": "object", "properties": {
-    **_MOMENT, "record": _ref("Record"),
-    "versions": {"type": "array", "items": {"type": "object", "properties": {
-        "version": {"type": "integer"},
-        "event": {"enum": ["recorded", "corrected", "removed", "repair_revoked", "objection_opened", "objection_closed"]},
-        "reason": {"type": ["string", "null"]}, "position": {"type": "integer"},
-        "changed": {"type": "array", "items": {"type": "string"}}}}}}})
-register_schema("ListPage", {"type": "object", "properties": {
-    **_MOMENT, **_PAGED, "list": {"type": "string"}, "filters": {"type": "object"},
-    "items": {"type": "array", "items": _ref("Record")}}})
 
-register("/api/v1/summary", {"get": {
-    "summary": "Home page data: counts by kind and district, the latest disclosures", "parameters": [AS_OF],
-    "responses": _ok("Summary", "Counts and latest disclosures")}})
-register("/api/v1/search", {"get": {
-    "summary": "Full-text search of public records and entities (Chinese partial names, codes, document numbers)",
-    "parameters": [
-        _param("q", "query", "The query. Empty with a filter lists everything that matches the filter.", {"type": "string"}),
-        _param("kind", "query", "Record kind, or `entity`.", {"enum": ["license", "penalty", "commitment", "anomaly_listing",
-                                                                       "dishonesty_listing", "red_list", "entity"]}),
-        _param("department", "query", "Credit code of the source department.", {"type": "string"}),
-        _param("district", "query", "6-digit division code, e.g. 210504.", {"type": "string"}),
-        _param("year", "query", "Year of the decision.", {"type": "integer"}),
-        _param("category", "query", "Entity category (企业, 个体工商户, ...).", {"type": "string"}),
-        _param("sort", "query", "Order of hits.", {"enum": ["relevance", "newest"], "default": "relevance"}),
-        PAGE, PAGE_SIZE, AS_OF],
-    "responses": _ok("SearchResult", "A page of hits and facet counts over all matches")}})
-register("/api/v1/entities/{credit_code}", {"get": {
-    "summary": "An entity's credit profile (信用档案)",
-    "parameters": [
-        _param("credit_code", "path", "Unified social credit code, or registration number of an individual business.",
-               {"type": "string"}, required=True),
-        _param("tab", "query", "The section `page` applies to (others show their first page).",
-               {"enum": ["licenses", "penalties", "commitments", "anomaly", "dishonesty", "red"]}),
-        PAGE, PAGE_SIZE, AS_OF],
-    "responses": _ok("EntityProfile", "Registration data and one section per record kind")}})
-register("/api/v1/records/{id}", {"get": {
-    "summary": "One public record with its publicity window and version history",
-    "parameters": [_param("id", "path", "Record id.", {"type": "string", "format": "uuid"}, required=True), AS_OF],
-    "responses": {**_ok("RecordPage", "The current version and the history of corrections"),
-                  "410": {"description": "Withdrawn", "content": {"application/json": {"schema": _ref("Error")}}}}}})
-register("/api/v1/lists/{list}", {"get": {
-    "summary": "The red list, the serious-dishonesty list or the business-anomaly list, with history",
-    "parameters": [
-        _param("list", "path", "Which list.", {"enum": ["red", "dishonesty", "anomaly"]}, required=True),
-        _param("status", "query", "current: on the list; removed: removed or expired; all: history.",
-               {"enum": ["current", "removed", "all"], "default": "current"}),
-        _param("list_type", "query", "List type (红名单类型 / 名单类型).", {"type": "string"}),
-        _param("district", "query", "6-digit division code.", {"type": "string"}),
-        _param("year", "query", "Year of listing.", {"type": "integer"}),
-        _param("q", "query", "Part of the name, or the start of the credit code.", {"type": "string"}),
-        PAGE, PAGE_SIZE, AS_OF],
-    "responses": _ok("ListPage", "A page of list entries")}})
+def get(summary: str, *parameters: dict[str, Any], auth: bool = False) -> dict[str, Any]:
+    """A GET operation answering JSON, public or for token holders."""
+    return {"get": {"summary": summary, "description": AUTH if auth else "Public.", "parameters": list(parameters),
+                    "responses": {"200": {"description": "JSON"}, "400": ERROR, "401": ERROR, "403": ERROR,
+                                  "404": ERROR}}}
+
+
+AS_OF = query("as_of", "A log position or an ISO 8601 date/time: answer as the platform would have then.")

@@ -13,15 +13,12 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from domain import objections
-from domain.cases import OBJECTION, REPAIR, Actor, workflows
+from domain.cases import OBJECTION, REPAIR, Actor
 from domain.errors import CaseForbiddenError, NotEligibleError, ValidationFailed
 from stores.uploads import UploadRejected
-from web import openapi
-from web.api_records import BodyTooLarge, read_body
-from web.case_http import api_actor, case_dict, parse_fields, public_status, today_of
+from web.http import BodyTooLarge, read_body
+from web.firms.cases import api_actor, case_dict, parse_fields, public_status, today_of
 from web.errors import error, refusal
 from web.uploads import check_request_size, store_files
 
@@ -195,80 +192,5 @@ async def _stepped(request: Request, number: str, position: int) -> Response:
     return JSONResponse({**case_dict(request, case, today_of(request)), "position": position})
 
 
-routes = [
-    Route("/api/v1/repairs", _lister(REPAIR), methods=["GET"]),
-    Route("/api/v1/repairs", create_repair, methods=["POST"]),
-    Route("/api/v1/repairs/eligibility/{record_id}", repair_eligibility, methods=["GET"]),
-    Route("/api/v1/repairs/{number}", _getter(REPAIR), methods=["GET"]),
-    Route("/api/v1/repairs/{number}/{step}", repair_step, methods=["POST"]),
-    Route("/api/v1/objections", _lister(OBJECTION), methods=["GET"]),
-    Route("/api/v1/objections", create_objection, methods=["POST"]),
-    Route("/api/v1/objections/{number}", _getter(OBJECTION), methods=["GET"]),
-    Route("/api/v1/objections/{number}/{step}", objection_step, methods=["POST"]),
-    Route("/api/v1/cases/{number}", case_status, methods=["GET"]),
-]
-
-
-# -- the OpenAPI description ------------------------------------------------------------------------------
-def _describe() -> None:
-    ref = {"$ref": "#/components/schemas/Error"}
-    err = {"content": {"application/json": {"schema": ref}}}
-    errors = {"401": {"description": "Not logged in / no token", **err},
-              "403": {"description": "Another firm's or another department's case; CSRF token missing", **err},
-              "404": {"description": "No such case", **err},
-              "409": {"description": "Not allowed in the case's state, or not eligible (reasons listed)", **err},
-              "422": {"description": "Missing or invalid input (a reason, a ground, a correction)", **err}}
-    uploads = {"411": {"description": "Upload without Content-Length", **err},
-               "413": {"description": "File or request too large", **err},
-               "415": {"description": "Not a PDF, JPEG or PNG by its content", **err}}
-    case = {"description": "The case", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}}
-    number = {"name": "number", "in": "path", "required": True, "schema": {"type": "string"},
-              "description": "Case number, e.g. XF20261125-7K3Q9D (repair) or YY20261125-7K3Q9D (objection)."}
-    auth = ("Reviewers: `Authorization: Bearer <reviewer token>`. Firms: their browser session cookie; writes "
-            "also send the session's CSRF token as `X-CSRF-Token`.")
-    openapi.register_schema("Case", {"type": "object", "description": "A repair or objection case (dates in China time).",
-                                     "properties": {
-        "number": {"type": "string"}, "kind": {"enum": [REPAIR, OBJECTION]}, "status": {"type": "string"},
-        "status_label": {"type": "string"}, "open": {"type": "boolean"}, "record_id": {"type": "string"},
-        "document_number": {"type": "string"}, "credit_code": {"type": "string"}, "department": {"type": "string"},
-        "submitted_on": {"type": "string", "format": "date"},
-        "due": {"type": ["string", "null"], "format": "date",
-                "description": "Last working day for the department's next decision (schemas/case_limits.json)."},
-        "overdue": {"type": "boolean"}, "grounds": {"type": "array", "items": {"enum": list(objections.GROUNDS)}},
-        "outcome": {"type": ["string", "null"], "enum": [*objections.OUTCOMES, None]},
-        "materials": {"type": "array", "items": {"type": "object"}},
-        "steps": {"type": "array", "items": {"type": "object", "properties": {
-            "status": {"type": "string"}, "on": {"type": "string"}, "reason": {"type": "string"}}}}}})
-    form = {"multipart/form-data": {"schema": {"type": "object"}}}
-    for kind, steps, fields in (
-        (REPAIR, list(workflows()[REPAIR].steps), "record_id, statement, proof (files), commitment (files)"),
-        (OBJECTION, list(workflows()[OBJECTION].steps),
-         f"record_id, grounds (one or more of {', '.join(objections.GROUNDS)}), statement, evidence (files)"),
-    ):
-        base = f"/api/v1/{kind}s"
-        openapi.register(base, {
-            "get": {"summary": f"{kind.title()} cases: a reviewer's department's, or the logged-in firm's",
-                    "description": auth, "parameters": [
-                        {"name": "open", "in": "query", "schema": {"enum": ["1"]}, "description": "Only open cases."},
-                        {"name": "overdue", "in": "query", "schema": {"enum": ["1"]}, "description": "Only overdue."}],
-                    "responses": {"200": {"description": "Cases with deadlines and overdue flags"}, **errors}},
-            "post": {"summary": f"A firm opens a {kind} case", "description": f"{auth} Form fields: {fields}.",
-                     "requestBody": {"content": form}, "responses": {"201": case, **errors, **uploads}}})
-        openapi.register(f"{base}/{{number}}", {"get": {"summary": f"One {kind} case in full", "description": auth,
-                                                         "parameters": [number], "responses": {"200": case, **errors}}})
-        openapi.register(f"{base}/{{number}}/{{step}}", {"post": {
-            "summary": f"A step on a {kind} case", "description": f"{auth} Body (JSON or form): `reason`"
-            + ("; for `resolve` also `outcome` and, for corrected/supplemented, `fields` (the changed fields)."
-               if kind == OBJECTION else "."),
-            "parameters": [number, {"name": "step", "in": "path", "required": True, "schema": {"enum": steps}}],
-            "responses": {"200": case, **errors}}})
-    openapi.register("/api/v1/repairs/eligibility/{record_id}", {"get": {
-        "summary": "Whether the logged-in firm may apply for repair of its record today, and why not",
-        "parameters": [{"name": "record_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "responses": {"200": {"description": "`eligible` and `reasons` (code, message_zh, message_en)"}, **errors}}})
-    openapi.register("/api/v1/cases/{number}", {"get": {
-        "summary": "Anyone with a case number: its status and dates only", "parameters": [number],
-        "responses": {"200": {"description": "Status, stage, deadline"}, "404": {"description": "No such case", **err}}}})
-
-
-_describe()
+list_repairs, list_objections = _lister(REPAIR), _lister(OBJECTION)
+get_repair, get_objection = _getter(REPAIR), _getter(OBJECTION)

@@ -12,7 +12,7 @@ from typing import Any
 from publishing import ckan_dicts, definitions
 from publishing.definitions import NAME_PATTERN, stable_id
 from publishing.pushed import now
-from web.ckan_envelope import Context, NotAuthorized, NotFound, ValidationError, as_bool, as_json, as_list, required
+from web.opendata.envelope import Context, NotAuthorized, NotFound, ValidationError, as_bool, as_json, as_list, required
 
 ACTIONS = ("package_create", "package_update", "package_patch", "resource_create", "resource_patch", "resource_update")
 _PACKAGE_TEXT = ("title", "notes", "url", "version", "author", "author_email", "maintainer", "maintainer_email",

@@ -7,7 +7,7 @@ from publishing import ckan_dicts, definitions
 from publishing import package_search as solr
 from publishing.catalog import DatasetNotFound
 from publishing.versions import activity
-from web.ckan_envelope import (Context, NotFound, SearchQueryError, ValidationError, as_bool, as_int, as_json,
+from web.opendata.envelope import (Context, NotFound, SearchQueryError, ValidationError, as_bool, as_int, as_json,
                                as_list, required)
 
 SITE_TITLE = "本溪市信用信息公示平台"
@@ -48,16 +48,6 @@ def status_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 def site_read(ctx: Context, data: dict[str, Any]) -> bool:
     return True
-
-
-def help_show(ctx: Context, data: dict[str, Any]) -> str:
-    from web.ckan import ACTIONS
-
-    name = required(data, "name")
-    action = ACTIONS.get(name)
-    if action is None:
-        raise NotFound(f"Action function not found: {name}")
-    return (action.function.__doc__ or name).strip()
 
 
 # -- packages ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from domain.workdays import calendar
 from projections.record_queries import current_record
 from stores.sessions import ANONYMOUS, FIRM, Session
 from web import sessions
-from web.api_records import authenticate
+from web.http import authenticate
 from web.errors import error
 from web.labels import KINDS
 

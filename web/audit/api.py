@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 
 from projections.record_queries import record_ids_about
 from stores.tokens import Principal
-from web.api_records import authenticate
+from web.http import authenticate
 from web.context import Platform
 from web.errors import error
 

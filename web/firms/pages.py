@@ -15,7 +15,6 @@ from urllib.parse import quote
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from domain import objections, repair
 from domain.cases import OBJECTION, REPAIR, Actor, Case, normalise_number
@@ -26,7 +25,7 @@ from stores.accounts import AccountError
 from stores.sessions import FIRM
 from stores.uploads import UploadRejected
 from web import sessions
-from web.case_http import RECORD_STATUS, case_dict, public_status, record_row, today_of
+from web.firms.cases import RECORD_STATUS, case_dict, public_status, record_row, today_of
 from web.context import Platform
 from web.errors import errors_of, status_of
 from web.forms import (
@@ -204,17 +203,3 @@ async def status_page(request: Request) -> Response:
                                   today_of(request).isoformat())
     return await render(request, "firm/status.html", {"found": public_status(row) if row else None, "number": number},
                         200 if row else 404)
-
-
-routes = [
-    Route("/firm/activate/{token}", activate, methods=["GET", "POST"]),
-    Route("/firm/login", login, methods=["GET", "POST"]),
-    Route("/logout", logout, methods=["POST"]),
-    Route("/firm", home),
-    Route("/firm/records/{record_id}/repair", repair_form, methods=["GET", "POST"]),
-    Route("/firm/records/{record_id}/objection", objection_form, methods=["GET", "POST"]),
-    Route("/firm/cases/{number}", case_page),
-    Route("/firm/cases/{number}/{action}", case_page, methods=["POST"]),
-    Route("/cases", status_page),
-    Route("/cases/{number}", status_page),
-]

@@ -9,51 +9,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from domain.submission import ACCEPTED, DUPLICATE, REJECTED
-from stores.tokens import Principal, TokenError
 from web.errors import error
+from web.http import BodyTooLarge, authenticate, read_body
 
 MAX_ITEMS = 10_000
-
-
-class BodyTooLarge(Exception):
-    pass
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing early (by header) or while streaming past `limit` bytes."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return header.strip() or request.headers.get("x-api-key") or None
-
-
-async def authenticate(request: Request, roles: tuple[str, ...]) -> Principal | Response:
-    token = bearer_token(request)
-    if not token:
-        return error(401, "unauthenticated", "需要部门 API 令牌（Authorization: Bearer <token>）",
-                     "a department API token is required (Authorization: Bearer <token>)")
-    platform = request.app.state.platform
-    try:
-        principal = await run_in_threadpool(platform.tokens.authenticate, token)
-    except TokenError as e:
-        return error(e.status, "token", e.zh, e.en)
-    if principal.role not in roles:
-        return error(403, "forbidden", f"该令牌的角色（{principal.role}）无权执行此操作",
-                     f"a {principal.role} token may not do this (needs: {', '.join(roles)})")
-    return principal
 
 
 async def submit_records(request: Request) -> Response:

@@ -1,7 +1,7 @@
-"""The CKAN Action API (/api/3/action/* and /api/action/*), its downloads and DCAT: all routes here.
+"""The CKAN Action API (/api/3/action/* and /api/action/*): dispatching actions in CKAN's envelope.
 
-`routes` is added to the app's route list. Actions are plain functions of (Context, data)
-in ckan_actions, ckan_datastore and ckan_write; this module only dispatches them and wraps
+Its routes are in web/app.py with every other. Actions are plain functions of (Context, data)
+in actions, datastore and write (this package); this module only dispatches them and wraps
 answers and errors in CKAN's envelope. Action URLs are never redirected; duplicate slashes
 are collapsed by re-dispatching the request internally.
 """
@@ -15,12 +15,14 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Match, Route
+from starlette.routing import BaseRoute, Match
 from starlette.types import Receive, Scope, Send
 
-from web import ckan_actions, ckan_datastore, ckan_write, datasets_pages, opendata_files
-from web.ckan_envelope import (ActionError, ActionFunction, BadRequest, Context, bad_request, envelope, failure,
-                               principal_of, request_data)
+from web.opendata import actions as ckan_actions
+from web.opendata import datastore as ckan_datastore
+from web.opendata import write as ckan_write
+from web.opendata.envelope import (ActionError, ActionFunction, BadRequest, Context, NotFound, bad_request, envelope,
+                                   failure, principal_of, request_data, required)
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +35,24 @@ class Action:
 
 ACTIONS: dict[str, Action] = {
     name: Action(getattr(ckan_actions, name)) for name in (
-        "status_show", "site_read", "help_show", "package_list", "current_package_list_with_resources",
+        "status_show", "site_read", "package_list", "current_package_list_with_resources",
         "package_show", "resource_show", "package_search", "package_activity_list", "organization_list",
         "organization_show", "group_list", "group_show", "group_package_show", "tag_list", "license_list",
         "resource_view_list")
 }
+
+
+def help_show(ctx: Context, data: dict[str, Any]) -> str:
+    """An action's documentation (its docstring), as CKAN's help_show answers it."""
+    name = required(data, "name")
+    found = ACTIONS.get(name)
+    if found is None:
+        raise NotFound(f"Action function not found: {name}")
+    return (found.function.__doc__ or name).strip()
+
+
 ACTIONS.update({
+    "help_show": Action(help_show),
     "datastore_search": Action(ckan_datastore.datastore_search),
     "datastore_info": Action(ckan_datastore.datastore_info),
     **{name: Action(getattr(ckan_write, name), write=True) for name in ckan_write.ACTIONS},
@@ -94,14 +108,3 @@ class CollapsedSlashes(BaseRoute):
         path = self._DOUBLE.sub("/", scope["path"])
         raw = self._DOUBLE.sub("/", scope.get("raw_path", b"").decode("latin-1")).encode("latin-1")
         await scope["router"].app({**scope, "path": path, "raw_path": raw}, receive, send)
-
-
-routes = [
-    CollapsedSlashes(),
-    Route("/api", api_version),
-    Route("/api/{version:int}", api_version),
-    Route("/api/3/action/{name}", action, methods=["GET", "POST"]),
-    Route("/api/action/{name}", action, methods=["GET", "POST"]),
-    *opendata_files.routes,
-    *datasets_pages.routes,
-]

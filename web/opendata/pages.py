@@ -5,32 +5,26 @@ so the page and its JSON twin never disagree.
 """
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
 
 from publishing import ckan_dicts, definitions
 from publishing.catalog import DatasetNotFound, resource_id
-from web import ckan_actions, ckan_datastore
-from web.ckan_envelope import ActionError, Context, site_url
+from web.opendata import actions as ckan_actions
+from web.opendata import datastore as ckan_datastore
+from web.opendata.envelope import ActionError, Context, site_url
+from web.render import link, render
 
 PAGE_SIZE = 20
 PREVIEW_ROWS = 10
 
 
-def _link(request: Request, path: str, **query: Any) -> str:
-    pairs = {k: v for k, v in query.items() if v not in (None, "")}
-    return path + ("?" + urlencode(pairs) if pairs else "")
-
-
 def _render(request: Request, template: str, data: dict[str, Any], status: int = 200) -> HTMLResponse:
-    context = {"d": {"as_of": None, **data}, "link": partial(_link, request), "request": request}
-    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
+    return render(request, template, data, status, keep_as_of=False)
 
 
 def _context(request: Request, action: str) -> Context:
@@ -52,8 +46,8 @@ def _catalog(request: Request) -> dict[str, Any]:
     pages = max(1, -(-result["count"] // PAGE_SIZE))
     return {"query": q, "group": group, "organization": org, "page": page, "pages": pages, "result": result,
             "api": api, "position": state.position, "today": state.today,
-            "prev": _link(request, "/datasets", q=q, group=group, organization=org, page=page - 1) if page > 1 else None,
-            "next": _link(request, "/datasets", q=q, group=group, organization=org, page=page + 1) if page < pages else None}
+            "prev": link(request, "/datasets", keep_as_of=False, q=q, group=group, organization=org, page=page - 1) if page > 1 else None,
+            "next": link(request, "/datasets", keep_as_of=False, q=q, group=group, organization=org, page=page + 1) if page < pages else None}
 
 
 async def catalog(request: Request) -> Response:
@@ -92,9 +86,3 @@ async def detail(request: Request) -> Response:
         return _render(request, "error.html", {"status": 404, "code": "not_found", "zh": "找不到该数据集",
                                                "en": "no such dataset"}, status=404)
     return _render(request, "datasets/show.html", data)
-
-
-routes = [
-    Route("/datasets", catalog),
-    Route("/datasets/{name}", detail),
-]

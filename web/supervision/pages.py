@@ -19,9 +19,10 @@ from starlette.responses import RedirectResponse, Response
 from domain.grading import GRADES
 from projections.supervision import recent_draws
 from stores.tokens import Principal, TokenError
-from web import api_supervision as api
-from web import charts, labels
-from web.pages import render
+from web.supervision import api
+from web import labels
+from web.supervision import charts
+from web.render import render
 
 COOKIE = "gongshi_token"
 PATH = "/supervision"

@@ -17,7 +17,6 @@ from urllib.parse import quote
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
-from starlette.routing import Route
 
 from domain.moments import MomentError, parse_moment
 from projections.moments import position_of
@@ -25,7 +24,7 @@ from publishing import dcat, dictionary
 from publishing.catalog import DatasetNotFound
 from publishing.files import Built
 from publishing.versions import PositionError
-from web.ckan_envelope import site_url
+from web.opendata.envelope import site_url
 from web.errors import error
 
 DUMP_FORMATS = {"csv": "csv", "tsv": "tsv", "json": "dump-json", "xlsx": "xlsx"}
@@ -170,14 +169,3 @@ async def dataset_rdf(request: Request) -> Response:
 
 async def dataset_page(request: Request) -> Response:
     return RedirectResponse(f"/datasets/{quote(request.path_params['name'])}", status_code=301)
-
-
-routes = [
-    Route("/dataset/{id}/resource/{resource_id}/download/{filename}", download),
-    Route("/datastore/dump/{resource_id}", datastore_dump),
-    Route("/dataset/{name}/schema.json", json_schema),
-    Route("/dataset/{name}/datapackage.json", datapackage),
-    Route("/catalog.{ext}", catalog_rdf),
-    Route("/dataset/{name}.{ext}", dataset_rdf),
-    Route("/dataset/{name}", dataset_page),
-]

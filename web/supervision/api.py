@@ -28,8 +28,8 @@ from application.supervision import MAX_BATCH, Caller, MomentNotReached
 from domain.measures import UnknownMeasureError
 from stores.tokens import ROLES, Principal
 from web import params
-from web.api_audit import recorded_read
-from web.api_records import BodyTooLarge, authenticate, read_body
+from web.audit.api import recorded_read
+from web.http import BodyTooLarge, authenticate, read_body
 from web.context import Platform
 from web.errors import error
 from web.params import PublicError

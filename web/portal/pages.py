@@ -2,20 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from functools import partial
-from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
-from web import api_public, labels
-from web.answers import Answer
+from web.portal import api as api_public
+from web.portal.answers import Answer
 from web.params import PublicError
-
-
-def render(request: Request, template: str, data: dict[str, Any], status: int = 200) -> HTMLResponse:
-    context = {"d": data, "labels": labels, "link": partial(api_public.link, request), "request": request}
-    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
+from web.render import render
 
 
 def _page(template: str, answer: Callable[[Request], Awaitable[Answer]]) -> Callable[[Request], Awaitable[Response]]:

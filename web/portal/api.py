@@ -3,7 +3,7 @@
 A loader checks the query string, resolves `as_of` to a Moment, runs the query in a
 worker thread and returns plain data: the position it reflects, labels for display and
 links that keep the same `as_of`. The JSON endpoints return exactly that data, and the
-pages render it; both through the answer cache (web/answers.py).
+pages render it; both through the answer cache (web/portal/answers.py).
 """
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -23,18 +22,13 @@ from projections import queries
 from projections.public import Moment
 from projections.search_queries import search as run_search
 from search.engine import SearchError
-from web import answers, labels, params
+from web import labels, params
+from web.portal import answers
 from web.errors import error
 from web.params import PublicError
+from web.render import link
 
 SEARCH_KINDS = (*queries.TABS.values(), "entity")
-
-
-def link(request: Request, path: str, **query: Any) -> str:
-    """A URL on this site that keeps the request's `as_of`."""
-    as_of = request.query_params.get("as_of", "").strip()
-    pairs = {**({"as_of": as_of} if as_of else {}), **{k: v for k, v in query.items() if v not in (None, "")}}
-    return path + ("?" + urlencode(pairs) if pairs else "")
 
 
 def _decorate_record(request: Request, r: dict[str, Any]) -> dict[str, Any]:

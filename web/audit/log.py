@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from projections import integrity
-from web.api_audit import BadParameter, int_param, recorded_read
-from web.api_records import authenticate
+from web.audit.api import BadParameter, int_param, recorded_read
+from web.http import authenticate
 from web.errors import error
 
 ENTRIES_ACCESS_VARIABLE = "GONGSHI_LOG_ENTRIES"

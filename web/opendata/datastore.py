@@ -24,7 +24,7 @@ from publishing.catalog import DatasetNotFound
 from publishing.definitions import Dataset
 from publishing.rows import Query, QueryError
 from publishing.versions import PositionError, Version
-from web.ckan_envelope import Context, NotFound, ValidationError, as_bool, as_int, as_json, as_list
+from web.opendata.envelope import Context, NotFound, ValidationError, as_bool, as_int, as_json, as_list
 
 ROWS_DEFAULT, ROWS_MAX = 100, 32000
 RECORDS_FORMATS = ("objects", "lists", "csv", "tsv")

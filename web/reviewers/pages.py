@@ -13,7 +13,6 @@ from urllib.parse import quote
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from domain import objections
 from domain.cases import Actor, Case, workflows
@@ -21,7 +20,7 @@ from domain.errors import CaseForbiddenError, CaseNotFoundError, FieldError
 from stores.sessions import REVIEWER, Session
 from stores.tokens import TokenError
 from web import sessions
-from web.case_http import actor_of, case_dict, parse_fields, record_row, today_of
+from web.firms.cases import actor_of, case_dict, parse_fields, record_row, today_of
 from web.errors import errors_of, status_of
 from web.forms import LoginRefused, SignedIn, case_form, login_page, message, render, to_login
 from web.labels import KINDS
@@ -117,12 +116,3 @@ async def material(request: Request) -> Response:
     return Response(data, media_type=found["content_type"], headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{filename}", "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "sandbox; default-src 'none'", "Cache-Control": "private, no-store"})
-
-
-routes = [
-    Route("/reviewer/login", login, methods=["GET", "POST"]),
-    Route("/reviewer", case_list),
-    Route("/reviewer/cases/{number}", case_page),
-    Route("/reviewer/cases/{number}/materials/{sha256}", material),
-    Route("/reviewer/cases/{number}/{step}", case_page, methods=["POST"]),
-]

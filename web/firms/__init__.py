@@ -1,0 +1,1 @@
+"""Firms and their cases: activation, login, their records, repair and objection applications, the case API."""

@@ -1,0 +1,1 @@
+"""The public's pages and their JSON twins: home, search, profiles, records, lists."""

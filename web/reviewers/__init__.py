@@ -1,0 +1,1 @@
+"""Reviewers in departments: their department's cases, deadlines and decisions."""

@@ -1,0 +1,1 @@
+"""Supervision: credit checks, grades, warnings, inspection draws and statistics, as API and pages."""
