@@ -101,10 +101,11 @@ class Cases:
         materials = repair.check_materials(materials)
 
         def open_case(number: str) -> list[Any]:
-            record, reasons = self.repair_eligibility(actor, record_id, today)
+            record, docket = self.firm_record(actor, record_id), self.docket(actor.credit_code)
+            reasons = self.repair_reasons(record, docket, today)
             if reasons:
                 raise NotEligibleError(reasons)
-            return self._opened(repair.RepairCase(
+            return self._opened(docket, repair.RepairCase(
                 **_subject(number, record, actor), statement=(statement or "").strip()[:MAX_TEXT], materials=materials,
                 limits=limits_for(REPAIR, today), on=today.isoformat(), submitter=actor.identity))
 
@@ -117,17 +118,20 @@ class Cases:
         text = require_text(statement, "statement", "异议的具体内容", "a statement of the objection")
 
         def open_case(number: str) -> list[Any]:
-            record, reasons = self.objection_eligibility(actor, record_id)
+            record, docket = self.firm_record(actor, record_id), self.docket(actor.credit_code)
+            reasons = objections.objection_eligibility(record, docket)
             if reasons:
                 raise NotEligibleError(reasons)
-            return self._opened(objections.ObjectionCase(
+            return self._opened(docket, objections.ObjectionCase(
                 **_subject(number, record, actor), grounds=chosen, statement=text, materials=materials,
                 limits=limits_for(OBJECTION, today), on=today.isoformat(), submitter=actor.identity))
 
         return self._open(OBJECTION, today, open_case)
 
-    def _opened(self, case: Case) -> list[Any]:
-        docket = self.docket(case.credit_code)
+    @staticmethod
+    def _opened(docket: Docket, case: Case) -> list[Any]:
+        """The new case and the docket it was judged eligible against (loaded once: a racing
+        application then conflicts on the docket's version instead of opening a second case)."""
         docket.opened(case)
         return [case, docket]
 

@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from search.analysis import fold, name_initials  # noqa: E402
-from search.engine import FACET_FIELDS, MAX_RESULT_WINDOW, SearchDoc, SearchIndex, open_index  # noqa: E402
+from search.engine import open_index
+from search.interface import FACET_FIELDS, MAX_RESULT_WINDOW, SearchDoc, SearchIndex  # noqa: E402
 
 from bench.search_corpus import SEED, TODAY, generate_corpus  # noqa: E402
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import schemas
 from domain.codes import make_credit_code
-from search.engine import SearchDoc
+from search.interface import SearchDoc
 
 #: The bench's "today": records whose publicity period excludes it must not be found.
 TODAY = "2026-11-01"

@@ -326,7 +326,7 @@ def index_rebuild() -> None:
 
     The index has one writer at a time: stop `gongshi serve` on this GONGSHI_HOME first.
     """
-    from search.engine import IndexBusyError
+    from search.interface import IndexBusyError
 
     platform = _platform()
     try:

@@ -28,7 +28,8 @@ from projections.supervision import Grades, Rules
 from publishing.catalog import OpenData
 from publishing.pushed import PushedPackages
 from schemas import supervision as supervision_config
-from search.engine import SearchIndex, open_index
+from search.engine import open_index
+from search.interface import SearchIndex
 from stores.accounts import AccountPolicy, AccountStore
 from stores.sessions import SessionStore
 from stores.tokens import TokenStore

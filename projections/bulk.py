@@ -35,7 +35,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 from projections.db import Database
 from projections.ledger_rows import Prepared, RowBuilder
-from projections.ledger_views import TableState, write_rows
+from projections.ledger_tables import TableState, write_rows
 from projections.tracked import write_at
 
 log = logging.getLogger(__name__)

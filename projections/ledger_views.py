@@ -3,15 +3,19 @@
 Every row carries the positions between which it was current (`valid_from` inclusive,
 `valid_to` exclusive, NULL while current), so any view can answer "as of position P".
 Only public fields are kept here: ID numbers and phone numbers never reach these tables.
-The rows are built in projections/ledger_rows.py; this module owns the tables and the SQL.
+The rows are built in projections/ledger_rows.py and written by projections/ledger_tables.py (which the
+bulk rebuild uses too); this module owns the tables' layout.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
+from eventsourcing.application import Application
+
+from projections import bulk
 from projections.db import Database
-from projections.ledger_rows import ENTITY_COLUMNS, RECORD_COLUMNS, RowBuilder, Rows
+from projections.ledger_rows import ENTITY_COLUMNS, RECORD_COLUMNS, RowBuilder
+from projections.ledger_tables import TableState, write_rows
 from projections.runner import Event
 from projections.tracked import TRACKING, TrackedTables
 
@@ -49,8 +53,6 @@ SCHEMA = TABLE_SCHEMA + INDEXES
 TABLES = ("v_records", "v_entities", "v_log")
 
 
-
-
 class LedgerViews(TrackedTables):
     """Records (with publicity window and status) and entity profiles."""
 
@@ -67,41 +69,6 @@ class LedgerViews(TrackedTables):
     def write(self, events: Sequence[Event]) -> None:
         write_rows(self.db, self.builder.build(events, TableState(self.db)))
 
-    def bulk_catch_up(self, ledger: Any, stop: int, progress: Callable[[int], None] | None = None) -> int:
+    def bulk_catch_up(self, ledger: Application, stop: int, progress: Callable[[int], None] | None = None) -> int:
         """Far behind: this process and a second one take batches in turn (projections/bulk.py)."""
-        from projections import bulk
-
         return bulk.catch_up(self, ledger, stop, progress)
-
-
-class TableState:
-    """The ledger read models' tables as the row builder's `State` (committed rows)."""
-
-    def __init__(self, db: Database):
-        self.db = db
-
-    def existing_entities(self, keys: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT entity_key FROM v_entities WHERE valid_to IS NULL AND entity_key IN ({marks})", chunk)
-            found.update(r[0] for r in rows)
-        return found
-
-    def current_record(self, record_id: str) -> dict[str, Any]:
-        return self.db.query("SELECT * FROM v_records WHERE record_id=? AND valid_to IS NULL", (record_id,))[0]
-
-
-_INSERT_RECORD = f"INSERT INTO v_records ({','.join(RECORD_COLUMNS)}) VALUES ({','.join('?' * len(RECORD_COLUMNS))})"
-_INSERT_ENTITY = f"INSERT INTO v_entities ({','.join(ENTITY_COLUMNS)}) VALUES ({','.join('?' * len(ENTITY_COLUMNS))})"
-
-
-def write_rows(db: Database, rows: Rows) -> None:
-    """One batch's rows, inside the caller's transaction; closes first (they must not hit the new rows)."""
-    db.executemany("UPDATE v_records SET valid_to=? WHERE record_id=? AND valid_to IS NULL", rows.record_closes)
-    db.executemany("UPDATE v_entities SET valid_to=? WHERE entity_key=? AND valid_to IS NULL", rows.entity_closes)
-    db.executemany(_INSERT_RECORD, rows.records)
-    db.executemany("INSERT INTO v_log (position, recorded_at, event, aggregate_id) VALUES (?, ?, ?, ?)", rows.log)
-    db.executemany(_INSERT_ENTITY, rows.entities)

@@ -25,7 +25,7 @@ from domain.records import Entity, Record
 from projections.db import Database
 from projections.public import Moment, public_in_window_clause, reflected_position, version_clause
 from projections.runner import Event
-from search.engine import IndexBusyError, SearchDoc, SearchIndex
+from search.interface import IndexBusyError, SearchDoc, SearchIndex
 
 log = logging.getLogger(__name__)
 

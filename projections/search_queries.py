@@ -19,7 +19,7 @@ from projections.public import Moment, public_clause, version_clause
 from projections.queries import Paging, page_of
 from projections.search_index import entity_doc, record_doc
 from search.analysis import fold
-from search.engine import FACET_FIELDS, Hit, SearchDoc, SearchIndex, SearchResult
+from search.interface import FACET_FIELDS, Hit, SearchDoc, SearchIndex, SearchResult
 from search.highlight import Highlighter
 from search.query import ParsedQuery, parse
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import orjson
 
 from search.analysis import SEPARATOR, code_prefixes, fold, grams, initials_field
-from search.engine import SearchDoc
+from search.interface import SearchDoc
 
 #: The id of the entry that records the committed log position.  It is never public.
 POSITION_ID = "__position__"

@@ -6,9 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from search.documents import day_number
-from search.engine import (
-    FACET_FIELDS, FILTER_FIELDS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Hit, InvalidSearchError, SearchResult, Sort,
-)
+from search.interface import FACET_FIELDS, FILTER_FIELDS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Hit, InvalidSearchError, SearchResult, Sort
 from search.highlight import Highlighter
 from search.query import ParsedQuery, parse
 

@@ -18,7 +18,7 @@ from tantivy import FieldType, Occur, Query
 
 from search.analysis import CLOSE, OPEN, RUST_HAN_CLASS, SEPARATOR, char_tokens, covering_grams, initials_grams
 from search.documents import POSITION_ID, IndexEntry, entry, position_entry, stored_position
-from search.engine import FACET_FIELDS, FILTER_FIELDS, IndexBusyError, SearchDoc, SearchError, SearchResult, Sort
+from search.interface import FACET_FIELDS, FILTER_FIELDS, IndexBusyError, SearchDoc, SearchError, SearchResult, Sort
 from search.query import Part
 from search.request import SearchRequest, request, result
 

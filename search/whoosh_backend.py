@@ -28,7 +28,7 @@ from whoosh.searching import Searcher
 
 from search.analysis import initials_grams, joined_han_runs, phrase_tokens
 from search.documents import POSITION_ID, IndexEntry, entry, position_entry, stored_position
-from search.engine import FACET_FIELDS, FILTER_FIELDS, IndexBusyError, SearchDoc, SearchResult, Sort
+from search.interface import FACET_FIELDS, FILTER_FIELDS, IndexBusyError, SearchDoc, SearchResult, Sort
 from search.query import Part
 from search.request import SearchRequest, request, result
 

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from search.engine import (
-    ENGINE_VARIABLE, IndexBusyError, InvalidSearchError, SearchDoc, SearchIndex, engine_name, open_index,
-)
+from search.engine import ENGINE_VARIABLE, engine_name, open_index
+from search.interface import IndexBusyError, InvalidSearchError, SearchDoc, SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2024-06-01"

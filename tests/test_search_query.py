@@ -4,7 +4,7 @@ from __future__ import annotations
 from search.analysis import (_FOLD, SEPARATOR, covering_grams, fold, grams, name_initials, phrase_tokens, run_grams,
                              runs)
 from search.documents import entry
-from search.engine import SearchDoc
+from search.interface import SearchDoc
 from search.highlight import Highlighter
 from search.query import MAX_PARTS, parse
 

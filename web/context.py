@@ -23,7 +23,7 @@ from projections.runner import Runner
 from projections.statistics import Statistics
 from projections.supervision import Grades
 from publishing.catalog import OpenData
-from search.engine import SearchIndex
+from search.interface import SearchIndex
 from stores.accounts import AccountStore
 from stores.sessions import SessionStore
 from stores.tokens import TokenStore

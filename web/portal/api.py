@@ -21,7 +21,7 @@ from domain import objections
 from projections import queries
 from projections.public import Moment
 from projections.search_queries import search as run_search
-from search.engine import SearchError
+from search.interface import SearchError
 from web import labels, params
 from web.portal import answers
 from web.errors import error
