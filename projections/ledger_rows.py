@@ -230,13 +230,11 @@ class RowBuilder:
                       stamp: str) -> None:
         """A decision about an entity not (yet) registered here starts its profile from the party fields."""
         code = fields.get("credit_code") if fields.get("credit_code") != INDIVIDUAL_PLACEHOLDER else None
-        category = entity_category(code) if code else None
-        if category is None and fields.get("party_type") == "个体工商户":
-            category = "个体工商户"
         data = {k: fields[k] for k in _ENTITY_PARTY_FIELDS if fields.get(k)}
         batch.insert_entity({
             "entity_key": key, "valid_from": position, "valid_to": None, "version": 0, "credit_code": code,
-            "name": fields.get("party_name"), "category": category, "entity_type": fields.get("party_type"),
+            "name": fields.get("party_name"), "category": entity_category(code, fields.get("party_type")),
+            "entity_type": fields.get("party_type"),
             "district": district_of(code), "registered_in_city": 0,
             "legal_representative": fields.get("legal_representative"), "status": None, "established": None,
             "data": to_json(self._public(kind, data)), "updated_at": stamp,

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 import schemas
-from domain.codes import CodeError, mask_id_number, mask_phone, validate_credit_code, validate_id_number
+from domain.codes import CodeError, entity_category, mask_id_number, mask_phone, validate_credit_code, validate_id_number
 from domain.privacy import scrub_text
 from domain.publicity import add_months, honour_public_until, is_public, list_until, penalty_window
 from domain.rulesets import in_force
@@ -128,3 +128,11 @@ def test_a_dishonesty_listing_lapses_after_its_months_and_an_honour_the_day_afte
     assert list_until(rules, "anomaly_listing", {"decision_date": "2024-02-29"}) is None
     assert honour_public_until("red_list", {"valid_to": "2026-12-31"}) == "2027-01-01"
     assert honour_public_until("red_list", {}) is None
+
+
+def test_the_entity_category_comes_from_the_code_else_the_party_type():
+    assert entity_category("91350100M000100Y43", "个体工商户") == "企业"
+    assert entity_category("00000000000000000X", "个体工商户") == "个体工商户"
+    assert entity_category(None, "自然人") == "自然人"
+    assert entity_category("A1350100M000100Y43", "法人及非法人组织") == "法人及非法人组织"
+    assert entity_category("A1350100M000100Y43") is None
