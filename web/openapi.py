@@ -16,6 +16,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from domain.records import DECISION_KINDS
+
 _paths: dict[str, dict[str, Any]] = {}
 _schemas: dict[str, dict[str, Any]] = {}
 
@@ -139,8 +141,7 @@ register("/api/v1/search", {"get": {
     "summary": "Full-text search of public records and entities (Chinese partial names, codes, document numbers)",
     "parameters": [
         _param("q", "query", "The query. Empty with a filter lists everything that matches the filter.", {"type": "string"}),
-        _param("kind", "query", "Record kind, or `entity`.", {"enum": ["license", "penalty", "commitment", "anomaly_listing",
-                                                                       "dishonesty_listing", "red_list", "entity"]}),
+        _param("kind", "query", "Record kind, or `entity`.", {"enum": [*DECISION_KINDS, "entity"]}),
         _param("department", "query", "Credit code of the source department.", {"type": "string"}),
         _param("district", "query", "6-digit division code, e.g. 210504.", {"type": "string"}),
         _param("year", "query", "Year of the decision.", {"type": "integer"}),
