@@ -108,9 +108,14 @@ def make_credit_code(prefix2: str, division: str, org_body8: str) -> str:
     return first17 + credit_code_check_char(first17)
 
 
-def entity_category(code: str) -> str | None:
-    """The category (机构类别) a credit code's first two characters name, if known."""
-    return ENTITY_CATEGORIES.get(code[:2])
+def entity_category(code: str | None, party_type: str | None = None) -> str | None:
+    """主体类别: the category (机构类别) a credit code's first two characters name, else the party type.
+
+    One answer for the search facet and the profile's 主体类别, so that a facet value leads to
+    profiles that say the same: a party whose code names no category (no code, the placeholder,
+    an unknown prefix) is what its department submitted it as (自然人, 个体工商户, 法人及非法人组织).
+    """
+    return ENTITY_CATEGORIES.get(code[:2] if code else "") or party_type or None
 
 
 def validate_id_number(raw: str) -> str:

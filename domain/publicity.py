@@ -93,6 +93,22 @@ def penalty_window(rules: dict[str, Any], fields: dict[str, Any], department_key
     )
 
 
+def list_until(rules: dict[str, Any], kind: str, fields: dict[str, Any]) -> str | None:
+    """The first day a listing is off its list by lapse of time: `lists.dishonesty_listing_months`
+    after a dishonesty listing's decision date (DOMAIN.md section 5); None for lists left only by removal."""
+    if kind != "dishonesty_listing":
+        return None
+    return add_months(dt.date.fromisoformat(fields["decision_date"]), rules["lists"]["dishonesty_listing_months"]).isoformat()
+
+
+def honour_public_until(kind: str, fields: dict[str, Any]) -> str | None:
+    """The first day a red-list honour is no longer public: the day after its `valid_to` (which is
+    inclusive); None while it has no end, and for every other kind without a publicity window."""
+    if kind != "red_list" or not fields.get("valid_to"):
+        return None
+    return (dt.date.fromisoformat(fields["valid_to"]) + dt.timedelta(days=1)).isoformat()
+
+
 def is_public(window: dict[str, Any] | None, today: dt.date | str) -> bool:
     """True when a record with this window is inside its publicity period on `today`.
 

@@ -18,10 +18,13 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import ConflictError, ConflictingResubmissionError, InputError, RecordWithdrawnError
 
+#: Kinds that put an entity on a list it leaves by a removal decision or by lapse of time.
 LISTING_KINDS = ("anomaly_listing", "dishonesty_listing")
 REMOVAL_OF = {"anomaly_removal": "anomaly_listing", "dishonesty_removal": "dishonesty_listing"}
+#: Kinds that stand on their own (a removal only ends a listing), in the order the portal shows them.
+DECISION_KINDS = ("license", "penalty", "commitment", *LISTING_KINDS, "red_list")
 ACTIVE, WITHDRAWN, REPAIRED = "active", "withdrawn", "repaired"
-REPAIRABLE_KINDS = ("penalty", "anomaly_listing", "dishonesty_listing")
+REPAIRABLE_KINDS = ("penalty", *LISTING_KINDS)
 
 
 def record_id(kind: str, authority_code: str, document_number: str) -> UUID:

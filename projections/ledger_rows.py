@@ -11,7 +11,6 @@ Only public fields reach a row: ID numbers and phone numbers never do.
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,7 +22,7 @@ import orjson
 import schemas
 from domain.codes import INDIVIDUAL_PLACEHOLDER, entity_category
 from domain.privacy import public_fields
-from domain.publicity import add_months
+from domain.publicity import honour_public_until, list_until
 from domain.records import Entity, Record
 
 RECORD_COLUMNS = (
@@ -65,10 +64,6 @@ def entity_key_of(fields: dict[str, Any]) -> str | None:
 def district_of(code: str | None) -> str | None:
     """The administrative division a credit code was registered in (positions 3-8)."""
     return code[2:8] if code and code != INDIVIDUAL_PLACEHOLDER and code[2:8].isdigit() else None
-
-
-def _next_day(iso: str) -> str:
-    return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
 
 
 class State(Protocol):
@@ -120,7 +115,7 @@ class RowBuilder:
     def __init__(self) -> None:
         self.private = {k: schemas.private_fields(k) for k in schemas.KINDS}
         self.free_text = {k: schemas.free_text_fields(k) for k in schemas.KINDS}
-        self.list_months = schemas.publicity_rules()["lists"]["dishonesty_listing_months"]
+        self.rules = schemas.publicity_rules()
         self._topics: dict[type, str] = {}
 
     def build(self, events: Sequence[tuple[int, Any]], state: State) -> Rows:
@@ -213,22 +208,19 @@ class RowBuilder:
                     department: str) -> dict[str, Any]:
         get = fields.get
         decided = get("decision_date") or get("commitment_date")
-        public_until, list_until, published, publicity = None, None, 1, None
-        public_from = decided
         if window is not None:
             public_from, public_until, published = window["start"], window["max_end"], int(window["published"])
-            publicity = to_json(window)
-        elif kind == "red_list" and get("valid_to"):
-            public_until = _next_day(fields["valid_to"])
-        elif kind == "dishonesty_listing":
-            list_until = add_months(dt.date.fromisoformat(decided), self.list_months).isoformat()
+            publicity, off_list = to_json(window), None
+        else:
+            public_from, public_until, published = decided, honour_public_until(kind, fields), 1
+            publicity, off_list = None, list_until(self.rules, kind, fields)
         code = get("credit_code")
         return {
             "kind": kind, "list_type": get("list_type"), "entity_key": entity_key_of(fields),
             "credit_code": code, "party_name": get("party_name"), "party_type": get("party_type"),
             "authority_code": get("authority_code"), "authority": get("authority"),
             "department": department, "document_number": get("document_number"),
-            "decision_date": decided, "district": district_of(code), "list_until": list_until,
+            "decision_date": decided, "district": district_of(code), "list_until": off_list,
             "published": published, "public_from": public_from, "public_until": public_until,
             "publicity": publicity, "data": to_json(self._public(kind, fields)),
         }
@@ -238,13 +230,11 @@ class RowBuilder:
                       stamp: str) -> None:
         """A decision about an entity not (yet) registered here starts its profile from the party fields."""
         code = fields.get("credit_code") if fields.get("credit_code") != INDIVIDUAL_PLACEHOLDER else None
-        category = entity_category(code) if code else None
-        if category is None and fields.get("party_type") == "个体工商户":
-            category = "个体工商户"
         data = {k: fields[k] for k in _ENTITY_PARTY_FIELDS if fields.get(k)}
         batch.insert_entity({
             "entity_key": key, "valid_from": position, "valid_to": None, "version": 0, "credit_code": code,
-            "name": fields.get("party_name"), "category": category, "entity_type": fields.get("party_type"),
+            "name": fields.get("party_name"), "category": entity_category(code, fields.get("party_type")),
+            "entity_type": fields.get("party_type"),
             "district": district_of(code), "registered_in_city": 0,
             "legal_representative": fields.get("legal_representative"), "status": None, "established": None,
             "data": to_json(self._public(kind, data)), "updated_at": stamp,

@@ -11,12 +11,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from domain.records import LISTING_KINDS
 from projections.db import Database
 from projections.public import Moment, on_list_clause, public_clause, reflected_position, version_clause
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
-LISTING_KINDS = ("anomaly_listing", "dishonesty_listing")
 #: /lists/{name} -> the record kind the list is made of
 LISTS = {"red": "red_list", "dishonesty": "dishonesty_listing", "anomaly": "anomaly_listing"}
 LIST_STATUSES = ("current", "removed", "all")

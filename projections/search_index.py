@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 import schemas
-from domain.codes import INDIVIDUAL_PLACEHOLDER, entity_category
+from domain.codes import entity_category
 from domain.records import Entity, Record
 from projections.db import Database
 from projections.public import Moment, public_in_window_clause, reflected_position, version_clause
@@ -60,15 +60,6 @@ def _text(values: Iterable[Any]) -> str:
     return " ".join(out)
 
 
-def category_of(credit_code: str | None, party_type: str | None) -> str:
-    """The entity category facet: from the credit code, else the party type (自然人, 个体工商户)."""
-    if credit_code and credit_code != INDIVIDUAL_PLACEHOLDER:
-        found = entity_category(credit_code)
-        if found:
-            return found
-    return party_type or ""
-
-
 @lru_cache(maxsize=None)
 def _prose_of(kind: str) -> tuple[str, tuple[str, ...]]:
     """A kind's title and the fields whose text is indexed, the decision's own text first (snippets start with it)."""
@@ -95,7 +86,7 @@ def record_doc(row: dict[str, Any], department_names: dict[str, str]) -> SearchD
         document_number=row["document_number"] or "", department=row["department"] or "",
         department_name=department_names.get(row["department"] or "", row["authority"] or ""),
         district=row["district"] or "", year=int(decided[:4]) if decided[:4].isdigit() else None,
-        category=category_of(row["credit_code"], row["party_type"]), entity_key=row["entity_key"] or "",
+        category=entity_category(row["credit_code"], row["party_type"]) or "", entity_key=row["entity_key"] or "",
     )
 
 

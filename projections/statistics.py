@@ -15,14 +15,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from domain.cases import OBJECTION, REPAIR
 from domain.grading import GRADES
 from domain.publicity import add_months
+from domain.records import DECISION_KINDS
 from domain.workdays import calendar
 from projections.db import Database
 
-KINDS = ("license", "penalty", "commitment", "anomaly_listing", "dishonesty_listing", "red_list")
 DIMENSIONS = {"kind": "r.kind", "district": "r.district", "department": "r.department"}
-CASE_KINDS = ("repair", "objection")
 
 
 def month_range(today: dt.date, months: int) -> list[str]:
@@ -55,7 +55,7 @@ class Statistics:
         column = DIMENSIONS[dimension]
         labels = month_range(today, months)
         index = {m: i for i, m in enumerate(labels)}
-        kinds = ",".join(f"'{k}'" for k in KINDS)
+        kinds = ",".join(f"'{k}'" for k in DECISION_KINDS)
         rows = self.db.execute(
             f"SELECT substr(r.decision_date, 1, 7) AS month, {column} AS key, COUNT(*) FROM v_records r "
             f"WHERE r.valid_to IS NULL AND r.kind IN ({kinds}) AND r.status <> 'withdrawn' AND r.published = 1 "
@@ -92,7 +92,7 @@ class Statistics:
                     "reason": "信用修复和异议处理的案件视图（v_cases）尚未启用 / the case read model is not enabled"}
         days = calendar()
         out: dict[str, Any] = {"available": True, "today": today.isoformat(), "kinds": {}}
-        for kind in CASE_KINDS:
+        for kind in (REPAIR, OBJECTION):
             rows = self.db.query("SELECT stage, due, submitted_on, updated_on, late FROM v_cases WHERE kind=?", (kind,))
             closed = [r for r in rows if r["stage"] is None]
             open_ = [r for r in rows if r["stage"] is not None]

@@ -23,7 +23,7 @@ import orjson
 
 from domain import grading, warnings
 from domain.evidence import Record
-from domain.records import Entity, Record as RecordAggregate
+from domain.records import LISTING_KINDS, Entity, Record as RecordAggregate
 from projections.db import Database
 from projections.ledger_rows import entity_key_of, to_json
 from projections.ledger_views import LedgerViews
@@ -31,7 +31,6 @@ from projections.tracked import TrackedTables
 from projections.public import Moment, on_list_clause, public_clause, version_clause
 from projections.runner import Event
 
-LISTING_KINDS = ("anomaly_listing", "dishonesty_listing")
 CHUNK = 500
 GRADE_COLUMNS = ("entity_key", "credit_code", "name", "district", "status", "registered_in_city", "grade", "score",
                  "model", "position", "today", "explanation", "warnings", "warning_rules", "warning_count")

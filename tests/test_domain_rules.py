@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 
 import schemas
-from domain.codes import CodeError, mask_id_number, mask_phone, validate_credit_code, validate_id_number
+from domain.codes import CodeError, entity_category, mask_id_number, mask_phone, validate_credit_code, validate_id_number
 from domain.privacy import scrub_text
-from domain.publicity import add_months, is_public, penalty_window
+from domain.publicity import add_months, honour_public_until, is_public, list_until, penalty_window
 from domain.rulesets import in_force
 
 VALID_CODES = ["91350100M000100Y43", "91310110666007217T", "91440101MA5CJQ4N59", "9135021359498494XQ",
@@ -120,3 +120,19 @@ def test_the_rule_set_in_force_covers_the_day_else_the_latest_begun_else_the_fir
     assert in_force(sets, dt.date(2030, 1, 1))["id"] == "b"
     assert in_force(sets, dt.date(2018, 1, 1))["id"] == "a"
     assert in_force(sets, dt.date(2018, 1, 1), before_first="b")["id"] == "b"
+
+
+def test_a_dishonesty_listing_lapses_after_its_months_and_an_honour_the_day_after_valid_to():
+    rules = schemas.publicity_rules()
+    assert list_until(rules, "dishonesty_listing", {"decision_date": "2024-02-29"}) == "2027-02-28"
+    assert list_until(rules, "anomaly_listing", {"decision_date": "2024-02-29"}) is None
+    assert honour_public_until("red_list", {"valid_to": "2026-12-31"}) == "2027-01-01"
+    assert honour_public_until("red_list", {}) is None
+
+
+def test_the_entity_category_comes_from_the_code_else_the_party_type():
+    assert entity_category("91350100M000100Y43", "个体工商户") == "企业"
+    assert entity_category("00000000000000000X", "个体工商户") == "个体工商户"
+    assert entity_category(None, "自然人") == "自然人"
+    assert entity_category("A1350100M000100Y43", "法人及非法人组织") == "法人及非法人组织"
+    assert entity_category("A1350100M000100Y43") is None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.records import DECISION_KINDS
 from web.openapi import Docs, add, get, param, ref
 
 DOCS: Docs = {}
@@ -90,8 +91,7 @@ add(DOCS, "/api/v1/search", {"get": {
     "summary": "Full-text search of public records and entities (Chinese partial names, codes, document numbers)",
     "parameters": [
         param("q", "query", "The query. Empty with a filter lists everything that matches the filter.", {"type": "string"}),
-        param("kind", "query", "Record kind, or `entity`.", {"enum": ["license", "penalty", "commitment", "anomaly_listing",
-                                                                       "dishonesty_listing", "red_list", "entity"]}),
+        param("kind", "query", "Record kind, or `entity`.", {"enum": [*DECISION_KINDS, "entity"]}),
         param("department", "query", "Credit code of the source department.", {"type": "string"}),
         param("district", "query", "6-digit division code, e.g. 210504.", {"type": "string"}),
         param("year", "query", "Year of the decision.", {"type": "integer"}),
