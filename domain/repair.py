@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.cases import REPAIR, Case, CaseStep, CaseSubmitted, Docket, limits_for, months_after
 from domain.errors import FieldError, InputError
+from domain.publicity import list_until
 from domain.records import REPAIRABLE_KINDS, REPAIRED, WITHDRAWN, Record
 
 SUBMITTED, ACCEPTED, REFUSED, APPROVED, REJECTED, REVOKED, WITHDRAWN_BY_APPLICANT = (
@@ -119,8 +120,7 @@ def _repair_period(record: Record, limits: dict[str, Any],
                                  f"removed from the list on {record.removal['decision_date']}")
     decided = record.fields["decision_date"]
     starts = months_after(decided, limits["listing_min_months"].get(record.kind, 0))
-    ends = months_after(decided, publicity_rules["lists"]["dishonesty_listing_months"]) \
-        if record.kind == "dishonesty_listing" else None
+    ends = list_until(publicity_rules, record.kind, record.fields)
     return starts, ends, None
 
 
