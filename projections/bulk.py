@@ -30,13 +30,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from eventsourcing.application import Application
 from eventsourcing.sqlite import SQLiteRecorder
 from eventsourcing.utils import get_topic, resolve_topic
 
 from projections.db import Database
 from projections.ledger_rows import Prepared, RowBuilder
 from projections.ledger_tables import TableState, write_rows
-from projections.tracked import write_at
+from projections.tracked import TrackedTables, write_at
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class Overtaken(Exception):
     """Another process applied events to the read models during the bulk run."""
 
 
-def catch_up(views: Any, ledger: Any, stop: int, progress: Callable[[int], None] | None = None) -> int:
+def catch_up(views: TrackedTables, ledger: Application, stop: int, progress: Callable[[int], None] | None = None) -> int:
     """Write the rows of events (views.position(), stop] with a second process; return the position reached."""
     db: Database = views.db
     start = views.position()
