@@ -80,7 +80,7 @@ def repair_eligibility(record: Record, docket: Docket | None, today: dt.date,
     iso = today.isoformat()
     limits = limits_for(REPAIR, today)
     if record.kind not in REPAIRABLE_KINDS:
-        return [_reason("not_repairable", "该类信息不适用信用修复（只有行政处罚、经营异常名录和严重失信主体名单可以修复）",
+        return [_reason("not_repairable", "该类信息不适用信用修复（只有行政处罚、经营异常名录和严重违法失信名单可以修复）",
                         f"a {record.kind} record cannot be repaired (only penalties and list entries)")]
     if record.status == WITHDRAWN:
         return [_reason("withdrawn", "该信息已撤回，不再公示，无需修复", "the record was withdrawn; nothing to repair")]

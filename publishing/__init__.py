@@ -1,8 +1,9 @@
 """Open data: the dataset catalog built from the ledger, its files and versions, DCAT, and CKAN push.
 
 Where each thing is decided:
-- datasets/*.json, themes.json, licenses.json, vocabulary.json, fields.json: the catalog as
-  data (one definition per dataset; every column a field of a JSON Schema);
+- datasets/*.json, themes.json, licenses.json, fields.json: the catalog as data (one definition
+  per dataset; every column a field of a JSON Schema); the names of codes come from the one
+  glossary, schemas/glossary.json;
 - definitions.py: loading and checking those definitions;
 - sources.py, rows.py: a dataset's rows at a Moment, on projections/public.py's clauses
   (whole-table streams, and filtered/sorted/keyset pages for datastore_search);

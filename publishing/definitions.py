@@ -45,7 +45,11 @@ def derived_schema() -> dict[str, Any]:
 
 @cache
 def vocabulary() -> dict[str, Any]:
-    return _read("vocabulary.json")
+    """Codes -> names for the derived columns, from the one glossary (schemas/glossary.json)."""
+    glossary = schemas.glossary()
+    return {"districts": glossary["districts"], "district_other": glossary["district_outside"],
+            "district_none": glossary["district_none"],
+            "kinds": {kind: term["label"] for kind, term in glossary["kinds"].items()}}
 
 
 def schema_of(name: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 The catalog is small (tens of datasets), so queries are parsed into a predicate tree and
 evaluated over the package dicts in Python. Free text matches substrings after case
-folding, which is what Chinese needs: "失信" finds "严重失信主体名单" without a tokenizer.
+folding, which is what Chinese needs: "失信" finds "严重违法失信名单" without a tokenizer.
 Supported: `*:*`, words, `field:value`, `field:"quoted"`, `+f:v`, `-f:v`, `NOT`, `f:(a OR b)`,
 `a OR b`, `a AND b`, parentheses, trailing `*` wildcards, and ranges `[X TO Y]` / `{X TO Y}`
 with `*` and `NOW`.

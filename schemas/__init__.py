@@ -38,6 +38,12 @@ def kind_schema(kind: str) -> dict[str, Any]:
 
 
 @cache
+def glossary() -> dict[str, Any]:
+    """The one glossary (glossary.json): identifiers -> the words every page, dataset and message uses."""
+    return load("glossary.json")
+
+
+@cache
 def catalog() -> dict[str, Any]:
     """The data collection catalog: departments and the one source of each kind."""
     return load("catalog.json")

@@ -58,7 +58,7 @@ def test_empty_and_punctuation_queries_get_a_helpful_page(loaded):
 def test_entity_profile_shows_legal_representative_and_tabs_but_no_id_or_phone(loaded):
     page = loaded.get(f"/entities/{COMPANY}").text
     assert "王建国" in page and "11010519491231002X" not in page and "13812345678" not in page
-    for tab in ("行政许可", "行政处罚（公示中）", "信用承诺", "经营异常名录记录", "严重失信名单记录", "红名单"):
+    for tab in ("行政许可", "行政处罚（公示中）", "信用承诺", "经营异常名录记录", "严重违法失信名单记录", "红名单"):
         assert tab in page
     assert 'aria-current="page"' in page and "本市监罚〔2024〕1号" in page
     anomaly = loaded.get(f"/entities/{COMPANY}", params={"tab": "anomaly"}).text

@@ -178,7 +178,7 @@ def list_types(name: str) -> tuple[str, ...]:
 async def load_list(request: Request) -> dict[str, Any]:
     name = request.path_params["name"]
     if name not in queries.LISTS:
-        raise PublicError(404, "unknown_list", f"没有名为“{name[:40]}”的名单；可选：red（红名单）、dishonesty（严重失信主体名单）、"
+        raise PublicError(404, "unknown_list", f"没有名为“{name[:40]}”的名单；可选：red（红名单）、dishonesty（严重违法失信名单）、"
                           "anomaly（经营异常名录）", f"there is no list {name[:40]!r}; choose red, dishonesty or anomaly",
                           lists=list(queries.LISTS))
     query = request.query_params
