@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 
 from domain import clock
 from domain.catalog import Catalog
@@ -62,6 +62,48 @@ def parse_date(value: Any) -> str:
         if m:
             return dt.date(*map(int, m.groups())).isoformat()
     raise ValueError(text)
+
+
+def schema_message(err: ValidationError, title: str) -> str:
+    """The Chinese sentence for one JSON Schema error about the field titled `title`."""
+    match err.validator:
+        case "enum":
+            return f"{title}的取值不在允许范围内：{err.instance}；允许值：{'、'.join(map(str, err.validator_value))}"
+        case "maxLength":
+            return f"{title}过长（最多{err.validator_value}个字符）"
+        case "minLength" | "minItems":
+            return f"{title}不能为空"
+        case "maxItems":
+            return f"{title}最多{err.validator_value}项"
+        case "pattern" | "format":
+            return f"{title}格式不正确"
+        case "minimum":
+            return f"{title}不能小于{err.validator_value}"
+        case "maximum":
+            return f"{title}不能大于{err.validator_value}"
+        case "uniqueItems":
+            return f"{title}含有重复项"
+        case "type":
+            return f"{title}类型不正确"
+        case "additionalProperties":
+            return f"{title}含有未知字段"
+    return f"{title}不符合要求"
+
+
+def form_errors(validator: Draft202012Validator, data: Any) -> list[FieldError]:
+    """Every JSON Schema error of a nested form, each naming its field by path (contributions[0].paid_in)."""
+    errors = []
+    for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path).lstrip(".")
+        if err.validator == "required":
+            missing = err.message.split("'")[1]
+            title = err.schema.get("properties", {}).get(missing, {}).get("title", missing)
+            name = f"{path}.{missing}" if path else missing
+            errors.append(FieldError(name, "required", f"缺少必填字段：{title}（{name}）", f"{name} is required"))
+            continue
+        title = f"{err.schema.get('title', path)}（{path}）" if isinstance(err.schema, dict) else path
+        errors.append(FieldError(path, str(err.validator), schema_message(err, title), f"{path or 'form'}: {err.message}"))
+    return errors
 
 
 class Validator:
@@ -203,26 +245,8 @@ class Validator:
                 errors.append(FieldError(missing, "required", f"缺少必填字段：{self.title(kind, missing)}", f"{missing} is required"))
                 continue
             name = str(err.absolute_path[0]) if err.absolute_path else ""
-            title = self.title(kind, name)
-            match err.validator:
-                case "enum":
-                    allowed = "、".join(map(str, err.validator_value))
-                    zh = f"{title}的取值不在允许范围内：{err.instance}；允许值：{allowed}"
-                case "maxLength":
-                    zh = f"{title}过长（最多{err.validator_value}个字符）"
-                case "minLength" | "minItems":
-                    zh = f"{title}不能为空"
-                case "pattern":
-                    zh = f"{title}格式不正确"
-                case "minimum":
-                    zh = f"{title}不能小于{err.validator_value}"
-                case "uniqueItems":
-                    zh = f"{title}含有重复项"
-                case "type":
-                    zh = f"{title}类型不正确"
-                case _:
-                    zh = f"{title}不符合要求"
-            errors.append(FieldError(name, str(err.validator), zh, f"{name}: {err.message}"))
+            errors.append(FieldError(name, str(err.validator), schema_message(err, self.title(kind, name)),
+                                     f"{name}: {err.message}"))
         return errors
 
     # -- domain rules --------------------------------------------------------------------------

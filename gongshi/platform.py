@@ -8,6 +8,7 @@ from typing import Any
 
 from domain import clock
 import schemas
+from application.annual_reports import AnnualReports
 from application.audit import AuditTrail
 from application.cases import Cases
 from application.ledger import Ledger
@@ -16,6 +17,7 @@ from application.supervision import Supervision
 from domain.cases import case_limits
 from domain.submission import Checker, make_checker
 from gongshi.config import Settings
+from projections.annual_reports import AnnualReportViews  # also registers the report events' topics
 from projections.cases import CaseViews  # also registers the case events' topics for decoding
 from projections.db import Database
 from projections.heads import load_or_create_key
@@ -65,6 +67,10 @@ class Platform:
     @cached_property
     def cases(self) -> Cases:
         return Cases(self.ledger, self.checker, schemas.publicity_rules(), self.catch_up)
+
+    @cached_property
+    def annual_reports(self) -> AnnualReports:
+        return AnnualReports(self.ledger, self.catch_up, self.clock)
 
     @cached_property
     def audit(self) -> AuditTrail:
@@ -136,11 +142,15 @@ class Platform:
         return [self.ledger_views, self.search_projection,  # search reads the views' rows: keep it after them
                 self.integrity,
                 self.grades,  # grades read the views' rows: keep them after them
-                self.case_views]
+                self.case_views, self.annual_report_views]
 
     @cached_property
     def case_views(self) -> CaseViews:
         return CaseViews(self.views_db)
+
+    @cached_property
+    def annual_report_views(self) -> AnnualReportViews:
+        return AnnualReportViews(self.views_db)
 
     @cached_property
     def accounts(self) -> AccountStore:

@@ -11,11 +11,13 @@ from typing import Protocol
 
 from starlette.requests import Request
 
+from application.annual_reports import AnnualReports
 from application.audit import AuditTrail
 from application.cases import Cases
 from application.ledger import Ledger
 from application.records import Records
 from application.supervision import Supervision
+from projections.annual_reports import AnnualReportViews
 from projections.cases import CaseViews
 from projections.db import Database
 from projections.integrity import IntegrityLog
@@ -53,6 +55,10 @@ class Platform(Protocol):
     def records(self) -> Records: ...
     @property
     def cases(self) -> Cases: ...
+    @property
+    def annual_reports(self) -> AnnualReports: ...
+    @property
+    def annual_report_views(self) -> AnnualReportViews: ...
     @property
     def audit(self) -> AuditTrail: ...
     @property

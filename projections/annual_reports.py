@@ -1,0 +1,94 @@
+"""The read model of annual reports: one row per report version, public parts only.
+
+Rows carry the log positions between which they were current (`valid_from` inclusive,
+`valid_to` exclusive), so the profile and the dataset answer "as of" like the records do.
+The public part is decided by domain/annual_reports.public_view: a phone number or a
+natural person's ID number never reaches this table.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from domain.annual_reports import AnnualReport, public_view
+from projections.public import Moment, version_clause
+from projections.runner import Event
+from projections.tracked import TrackedTables
+
+COLUMNS = ("report_id", "credit_code", "year", "form", "name", "revision", "filed_on", "revised_on", "late",
+           "channel", "public", "valid_from", "valid_to")
+_INT = {"year", "revision", "late", "valid_from", "valid_to"}
+SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS v_annual_reports ("
+    + ", ".join(f"{c} {'BIGINT' if c in _INT else 'TEXT'}" for c in COLUMNS)
+    + ", PRIMARY KEY (report_id, valid_from))",
+]
+INDEXES = [
+    "CREATE INDEX IF NOT EXISTS v_annual_reports_entity ON v_annual_reports (credit_code, valid_to)",
+    "CREATE INDEX IF NOT EXISTS v_annual_reports_year ON v_annual_reports (year, valid_to)",
+]
+
+
+class AnnualReportViews(TrackedTables):
+    name = "annual_report_views"
+    layout = 1
+    schema = SCHEMA
+    indexes = INDEXES
+    tables = ("v_annual_reports",)
+
+    def write(self, events: Sequence[Event]) -> None:
+        for position, ev in events:
+            if isinstance(ev, AnnualReport.Filed):
+                self._insert(position, str(ev.originator_id), ev.credit_code, ev.year, ev.form, ev.fields,
+                             revision=0, filed_on=ev.filed_on, revised_on=None, late=ev.late, channel=ev.channel)
+            elif isinstance(ev, AnnualReport.Revised):
+                report_id = str(ev.originator_id)
+                rows = self.db.query("SELECT * FROM v_annual_reports WHERE report_id=? AND valid_to IS NULL",
+                                     (report_id,))
+                if not rows:
+                    continue
+                old = rows[0]
+                self.db.execute("UPDATE v_annual_reports SET valid_to=? WHERE report_id=? AND valid_to IS NULL",
+                                (position, report_id))
+                self._insert(position, report_id, old["credit_code"], old["year"], old["form"], ev.fields,
+                             revision=old["revision"] + 1, filed_on=old["filed_on"], revised_on=ev.revised_on,
+                             late=bool(old["late"]), channel=ev.channel)
+
+    def _insert(self, position: int, report_id: str, credit_code: str, year: int, form: str,  # noqa: PLR0913
+                fields: dict[str, Any], *, revision: int, filed_on: str, revised_on: str | None, late: bool,
+                channel: str) -> None:
+        public = json.dumps(public_view(form, fields), ensure_ascii=False, sort_keys=True, default=str)
+        row = {"report_id": report_id, "credit_code": credit_code, "year": year, "form": form,
+               "name": fields.get("name"), "revision": revision, "filed_on": filed_on, "revised_on": revised_on,
+               "late": int(late), "channel": channel, "public": public, "valid_from": position, "valid_to": None}
+        self.db.execute(f"INSERT INTO v_annual_reports ({','.join(COLUMNS)}) VALUES ({','.join('?' * len(COLUMNS))})",
+                        tuple(row[c] for c in COLUMNS))
+
+    # -- queries -------------------------------------------------------------------------------------------
+    def of_entity(self, credit_code: str, moment: Moment) -> list[dict[str, Any]]:
+        """The entity's reports at the moment, newest year first."""
+        clause, params = version_clause(moment)
+        rows = self.db.query(f"SELECT * FROM v_annual_reports r WHERE r.credit_code=? AND {clause} "
+                             "ORDER BY r.year DESC", (credit_code, *params))
+        return [_decoded(r) for r in rows]
+
+    def one(self, credit_code: str, year: int, moment: Moment) -> dict[str, Any] | None:
+        clause, params = version_clause(moment)
+        rows = self.db.query(f"SELECT * FROM v_annual_reports r WHERE r.credit_code=? AND r.year=? AND {clause}",
+                             (credit_code, year, *params))
+        return _decoded(rows[0]) if rows else None
+
+    def filed(self, year: int, moment: Moment) -> dict[str, str]:
+        """Credit code -> filing day of every report of `year` filed at the moment."""
+        clause, params = version_clause(moment)
+        rows = self.db.execute(f"SELECT r.credit_code, r.filed_on FROM v_annual_reports r WHERE r.year=? AND {clause}",
+                               (year, *params))
+        return {code: on for code, on in rows}
+
+
+def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+    row = dict(row)
+    row["public"] = json.loads(row["public"])
+    row["late"] = bool(row["late"])
+    return row
