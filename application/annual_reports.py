@@ -13,7 +13,7 @@ from typing import Any
 from application.ledger import Ledger
 from domain import annual_reports
 from domain.annual_reports import AnnualReport, Filing, report_id
-from domain.errors import InputError, NotFoundError
+from domain.errors import ForbiddenError, InputError, NotFoundError
 from domain.validation import parse_date
 
 
@@ -29,6 +29,7 @@ class AnnualReports:
     def file(self, filing: Filing, data: Any, *, filed_on: str | None = None) -> tuple[AnnualReport, int]:
         """File a new report; (the report, its log position). A second filing for a year is refused."""
         form, fields = annual_reports.check(data)
+        self._refuse_unless_registrar(filing, fields["credit_code"])
         today = self.clock()
         on = self._day(filing, filed_on, today)
         saved: list[AnnualReport] = []
@@ -45,6 +46,7 @@ class AnnualReports:
         """A new version of a filed report, within the window; position None if nothing changed."""
         form, fields = annual_reports.check(data)
         filing.refuse_other_entity(fields["credit_code"])
+        self._refuse_unless_registrar(filing, fields["credit_code"])
         today = self.clock()
         saved: list[AnnualReport] = []
 
@@ -59,6 +61,16 @@ class AnnualReports:
 
         position = self._save(command)
         return saved[0], position
+
+    def _refuse_unless_registrar(self, filing: Filing, credit_code: str) -> None:
+        """A paper report is entered by the department that registers the entity (the one-source rule)."""
+        if filing.department is None:
+            return
+        registrar = self.ledger.catalog.source_for("entity", {"credit_code": credit_code})
+        if registrar != filing.department:
+            raise ForbiddenError("credit_code", "not_registrar",
+                                 "纸质年报只能由该主体的登记机关录入（一数一源）",
+                                 "a paper report is entered by the entity's registration authority only (one source)")
 
     @staticmethod
     def _day(filing: Filing, filed_on: str | None, today: dt.date) -> dt.date:

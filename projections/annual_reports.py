@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from domain.annual_reports import AnnualReport, public_view
-from projections.public import Moment, version_clause
+from projections.public import Moment, reflected_position, version_clause
+from projections.queries import NotPublic
 from projections.runner import Event
 from projections.tracked import TrackedTables
 
@@ -78,6 +79,25 @@ class AnnualReportViews(TrackedTables):
         rows = self.db.query(f"SELECT * FROM v_annual_reports r WHERE r.credit_code=? AND r.year=? AND {clause}",
                              (credit_code, year, *params))
         return _decoded(rows[0]) if rows else None
+
+    def profile(self, credit_code: str, moment: Moment, year: int | None = None) -> dict[str, Any]:
+        """The entity's reports (or the one of `year`) with its name and the position answered at.
+
+        NotPublic when the entity is unknown here, or has no report of `year`.
+        """
+        versions, vparams = version_clause(moment, "e")
+        with self.db.snapshot():
+            position = reflected_position(self.db, moment)
+            entity = self.db.query(f"SELECT e.name, e.credit_code, e.registered_in_city FROM v_entities e "
+                                   f"WHERE e.entity_key = ? AND {versions}", (credit_code, *vparams))
+            reports = self.of_entity(credit_code, moment)
+        if year is not None:
+            reports = [r for r in reports if r["year"] == year]
+        if not reports and (year is not None or not entity):
+            raise NotPublic(credit_code)
+        name = entity[0]["name"] if entity else reports[0]["name"]
+        return {"position": position, "today": moment.today, "credit_code": credit_code, "name": name,
+                "reports": reports}
 
     def filed(self, year: int, moment: Moment) -> dict[str, str]:
         """Credit code -> filing day of every report of `year` filed at the moment."""

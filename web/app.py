@@ -22,12 +22,14 @@ from web.audit import log
 from web.context import Platform
 from web.departments import api as departments
 from web.departments import docs as departments_docs
+from web.firms import annual_report_docs, annual_reports
 from web.firms import api as cases
 from web.firms import docs as cases_docs
 from web.firms import pages as firm
 from web.opendata import ckan, files
 from web.opendata import pages as datasets
 from web.openapi import api
+from web.portal import annual_reports as public_reports
 from web.portal import api as public
 from web.portal import docs as public_docs
 from web.portal import meta, pages
@@ -38,9 +40,10 @@ from web.supervision import pages as supervision_pages
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS}  # the reusable schemas of /api/v1/openapi.json
+SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCHEMAS}  # the reusable schemas of /api/v1/openapi.json
 
 P, S, D, C, A = public_docs.DOCS, supervision_docs.DOCS, departments_docs.DOCS, cases_docs.DOCS, audit_docs.DOCS
+R = annual_report_docs.DOCS
 POST, GET_POST = ("POST",), ["GET", "POST"]
 
 ROUTES: list[BaseRoute] = [
@@ -48,11 +51,17 @@ ROUTES: list[BaseRoute] = [
     Route("/", pages.home),
     Route("/search", pages.search),
     Route("/entities/{key}", pages.entity),
+    Route("/entities/{key}/annual-reports", public_reports.reports_page),
+    Route("/entities/{key}/annual-reports/{year}", public_reports.report_page),
     Route("/records/{record_id}", pages.record),
     Route("/lists/{name}", pages.list_page),
     api("/api/v1/summary", public.summary, P),
     api("/api/v1/search", public.search, P),
     api("/api/v1/entities/{key}", public.entity, P, documented_as="/api/v1/entities/{credit_code}"),
+    api("/api/v1/entities/{key}/annual-reports", public_reports.reports, R,
+        documented_as="/api/v1/entities/{credit_code}/annual-reports"),
+    api("/api/v1/entities/{key}/annual-reports/{year}", public_reports.report, R,
+        documented_as="/api/v1/entities/{credit_code}/annual-reports/{year}"),
     api("/api/v1/records/{record_id}", public.record, P, documented_as="/api/v1/records/{id}"),
     api("/api/v1/lists/{name}", public.list_, P, documented_as="/api/v1/lists/{list}"),
     Route("/api/v1/openapi.json", openapi.openapi_json),
@@ -99,6 +108,9 @@ ROUTES: list[BaseRoute] = [
     api("/api/v1/objections/{number}", cases.get_objection, C),
     api("/api/v1/objections/{number}/{step}", cases.objection_step, C, POST),
     api("/api/v1/cases/{number}", cases.case_status, C),
+    api("/api/v1/annual-reports", annual_reports.submit, R, POST),
+    Route("/firm/annual-reports", annual_reports.home),
+    Route("/firm/annual-reports/{year}", annual_reports.form_page, methods=GET_POST),
     Route("/firm/activate/{token}", firm.activate, methods=GET_POST),
     Route("/firm/login", firm.login, methods=GET_POST),
     Route("/logout", firm.logout, methods=["POST"]),

@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 import schemas
+from domain import annual_reports
 
 _GLOSSARY = schemas.glossary()
 
@@ -55,3 +56,17 @@ def facet_value(facet: str, value: Any) -> str:
     if facet == "district":
         return district(value)
     return value or "未知"
+
+
+@cache
+def report_titles(form: str) -> dict[str, Any]:
+    """An annual-report form's field titles, nested like the form (lists of objects by their items' fields)."""
+    from_schema = annual_reports.form_schema(form)
+
+    def titles(props: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, prop in props.items():
+            inner = prop.get("properties") or prop.get("items", {}).get("properties")
+            out[name] = {"title": prop.get("title", name), **({"fields": titles(inner)} if inner else {})}
+        return out
+    return {"title": from_schema["title"], "fields": titles(from_schema["properties"])}

@@ -52,7 +52,7 @@ def page_links(request: Request, data: dict[str, Any]) -> dict[str, str | None]:
     return {"prev": at(page - 1) if page > 1 else None, "next": at(page + 1) if page < pages else None}
 
 
-async def _load(request: Request, work: Callable[[Any, Moment], dict[str, Any]]) -> dict[str, Any]:
+async def load_at_moment(request: Request, work: Callable[[Any, Moment], dict[str, Any]]) -> dict[str, Any]:
     """Resolve the moment and run `work(platform, moment)` in a worker thread; lookups become 4xx."""
     platform = request.app.state.platform
 
@@ -77,7 +77,7 @@ async def _load(request: Request, work: Callable[[Any, Moment], dict[str, Any]])
 
 # -- loaders -------------------------------------------------------------------------------------
 async def load_home(request: Request) -> dict[str, Any]:
-    data = await _load(request, lambda p, m: queries.home(p.views_db, m))
+    data = await load_at_moment(request, lambda p, m: queries.home(p.views_db, m))
     data["latest"] = [_decorate_record(request, dict(r)) for r in data["latest"]]
     data["by_kind"] = [{"kind": k, "label": labels.KINDS.get(k, k), "count": n,
                         "url": link(request, "/search", kind=k)} for k, n in data["by_kind"].items()]
@@ -119,10 +119,10 @@ async def load_search(request: Request) -> dict[str, Any]:
     sort = params.choice(query, "sort", tuple(labels.SORTS), "relevance", "排序")
     paging = params.paging(query)
     if not q and not any(filters.values()):
-        data = await _load(request, lambda p, m: {"position": p.search_index.position(), "today": m.today})
+        data = await load_at_moment(request, lambda p, m: {"position": p.search_index.position(), "today": m.today})
         return {**data, "query": "", "empty": True, "total": 0, "hits": [], "facets": {}, "filters": {},
                 "sort": sort, "page": 1, "pages": 1, "page_size": paging.size, "notes": ["empty_query"]}
-    data = await _load(request, lambda p, m: run_search(p.search_index, p.views_db, m, q, filters, sort, paging))
+    data = await load_at_moment(request, lambda p, m: run_search(p.search_index, p.views_db, m, q, filters, sort, paging))
     for hit in data["items"]:
         record = hit["doc_type"] == "record"
         hit["url"] = link(request, f"/records/{hit['id']}" if record else f"/entities/{hit['entity_key']}")
@@ -137,7 +137,7 @@ async def load_entity(request: Request) -> dict[str, Any]:
     key = params.entity_key(request.path_params["key"])
     tab = params.choice(request.query_params, "tab", tuple(queries.TABS), None, "栏目")
     paging = params.paging(request.query_params)
-    data = await _load(request, lambda p, m: queries.entity(p.views_db, m, key, tab, paging))
+    data = await load_at_moment(request, lambda p, m: queries.entity(p.views_db, m, key, tab, paging))
     entity = data["entity"]
     entity["district_name"] = labels.district(entity["district"])
     for section in data["sections"]:
@@ -145,6 +145,7 @@ async def load_entity(request: Request) -> dict[str, Any]:
         section["items"] = [_decorate_record(request, r) for r in section["items"]]
         section["url"] = link(request, f"/entities/{key}", tab=section["tab"])
     data["tab"] = tab or next((s["tab"] for s in data["sections"] if s["total"]), "penalties")
+    data["annual_reports_url"] = link(request, f"/entities/{key}/annual-reports")
     return data
 
 
@@ -155,7 +156,7 @@ async def load_record(request: Request) -> dict[str, Any]:
     except ValueError:
         raise params.bad("id", f"“{raw[:40]}”不是有效的信息编号（UUID）",
                          f"{raw[:40]!r} is not a valid record id (a UUID)") from None
-    data = await _load(request, lambda p, m: queries.record(p.views_db, m, record_id))
+    data = await load_at_moment(request, lambda p, m: queries.record(p.views_db, m, record_id))
     _decorate_record(request, data["record"])
     for version in data["versions"]:
         version["event_label"] = labels.EVENTS.get(version["event"], version["event"])
@@ -187,7 +188,7 @@ async def load_list(request: Request) -> dict[str, Any]:
         list_type=params.choice(query, "list_type", list_types(name), None, "名单类型"),
         district=params.district(query), year=params.year(query), q=params.text(query, "q", 100) or None)
     paging = params.paging(query)
-    data = await _load(request, lambda p, m: queries.list_page(p.views_db, m, name, filters, paging))
+    data = await load_at_moment(request, lambda p, m: queries.list_page(p.views_db, m, name, filters, paging))
     data["items"] = [_decorate_record(request, r) for r in data["items"]]
     data["label"] = labels.LISTS[name]
     data["list_types"] = list(list_types(name))
@@ -202,7 +203,7 @@ record_answer = answers.cached(load_record)
 list_answer = answers.cached(load_list)
 
 
-def _json(answer: Callable[[Request], Awaitable[answers.Answer]]) -> Callable[[Request], Awaitable[Response]]:
+def json_endpoint(answer: Callable[[Request], Awaitable[answers.Answer]]) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
             return Response((await answer(request)).json, media_type="application/json")
@@ -211,8 +212,8 @@ def _json(answer: Callable[[Request], Awaitable[answers.Answer]]) -> Callable[[R
     return endpoint
 
 
-summary = _json(home_answer)
-search = _json(search_answer)
-entity = _json(entity_answer)
-record = _json(record_answer)
-list_ = _json(list_answer)
+summary = json_endpoint(home_answer)
+search = json_endpoint(search_answer)
+entity = json_endpoint(entity_answer)
+record = json_endpoint(record_answer)
+list_ = json_endpoint(list_answer)

@@ -12,7 +12,7 @@ from web.params import PublicError
 from web.render import render
 
 
-def _page(template: str, answer: Callable[[Request], Awaitable[Answer]]) -> Callable[[Request], Awaitable[Response]]:
+def page_endpoint(template: str, answer: Callable[[Request], Awaitable[Answer]]) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
             data = (await answer(request)).data
@@ -24,8 +24,8 @@ def _page(template: str, answer: Callable[[Request], Awaitable[Answer]]) -> Call
     return endpoint
 
 
-home = _page("home.html", api_public.home_answer)
-search = _page("search.html", api_public.search_answer)
-entity = _page("entity.html", api_public.entity_answer)
-record = _page("record.html", api_public.record_answer)
-list_page = _page("list.html", api_public.list_answer)
+home = page_endpoint("home.html", api_public.home_answer)
+search = page_endpoint("search.html", api_public.search_answer)
+entity = page_endpoint("entity.html", api_public.entity_answer)
+record = page_endpoint("record.html", api_public.record_answer)
+list_page = page_endpoint("list.html", api_public.list_answer)
