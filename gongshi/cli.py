@@ -81,25 +81,31 @@ def _catch_up(platform) -> None:
 @main.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", help="Record kind of a CSV file (required for CSV): license, penalty, commitment, "
-              "anomaly_listing, anomaly_removal, dishonesty_listing, dishonesty_removal, red_list, entity.")
-@click.option("--department", help="Credit code of the submitting department (default: each record's source unit).")
+              "anomaly_listing, anomaly_removal, dishonesty_listing, dishonesty_removal, red_list, entity; or "
+              "annual_report for paper annual reports (JSON Lines or CSV with the form's flat column names).")
+@click.option("--department", help="Credit code of the submitting department (default: each record's source unit; "
+              "required for annual_report: the registration department entering paper reports).")
 def import_(file: Path, kind: str | None, department: str | None) -> None:
-    """Import records from a JSON Lines or CSV file (UTF-8, with or without BOM).
+    """Import records (or paper annual reports) from a JSON Lines or CSV file (UTF-8, with or without BOM).
 
     Exit status: 0 all accepted (or already present), 1 some rejected (see FILE.rejects.jsonl;
     the valid ones are stored), 2 fatal error (nothing stored).
     """
-    from gongshi.importer import FatalImportError, import_file
+    from gongshi.importer import FatalImportError, import_file, scan
+    from gongshi.report_import import KIND, import_reports
 
     platform = _platform()
     try:
         try:
-            from gongshi.importer import scan
-
             _, lines = scan(file)
             with tqdm(total=lines, desc="导入 importing", unit=" lines") as bar:
-                summary = import_file(platform, file, kind=kind, department=department,
-                                      progress=lambda line: bar.update(line - bar.n))
+                def progress(line: int) -> None:
+                    bar.update(line - bar.n)
+
+                if kind == KIND:
+                    summary = import_reports(platform, file, department=department, progress=progress)
+                else:
+                    summary = import_file(platform, file, kind=kind, department=department, progress=progress)
         except FatalImportError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(2)

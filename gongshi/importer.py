@@ -229,7 +229,7 @@ def import_file(
                                "(see `gongshi catalog`)")
     department = department.strip().upper() if department else None
     summary = ImportSummary(lines=lines, rejects_path=path.with_name(path.name + ".rejects.jsonl"))
-    rejects = _Rejects(summary.rejects_path)
+    rejects = Rejects(summary.rejects_path)
     if parallel is None:
         parallel = lines >= PARALLEL_FROM_LINES and (os.cpu_count() or 1) > 1
     try:
@@ -272,7 +272,7 @@ def _check_packed(chunk: list[tuple[int, Any]], kind: str | None, department: st
     return pack(check_chunk(chunk, kind, department))
 
 
-class _Rejects:
+class Rejects:
     """FILE.rejects.jsonl, written as rejects happen (memory stays flat); removed when empty."""
 
     def __init__(self, path: Path):
@@ -294,7 +294,7 @@ class _Rejects:
 
 
 def _store(platform: Platform, chunk: list[tuple[int, Any]], checked: list[Any], submitter: str,
-           summary: ImportSummary, rejects: _Rejects) -> None:
+           summary: ImportSummary, rejects: Rejects) -> None:
     """Store one checked batch (one transaction) and account for every item of it."""
     summary.total += len(chunk)
     result = platform.records.store([c for c in checked if not isinstance(c, _Unparsable)], submitter=submitter,
