@@ -26,7 +26,8 @@ class AnnualReports:
     def report(self, credit_code: str, year: int) -> AnnualReport | None:
         return self.ledger.get_or_none(report_id(credit_code, year))
 
-    def file(self, filing: Filing, data: Any, *, filed_on: str | None = None) -> tuple[AnnualReport, int]:
+    def file(self, filing: Filing, data: Any, *, filed_on: str | None = None,
+             visible: bool = True) -> tuple[AnnualReport, int]:
         """File a new report; (the report, its log position). A second filing for a year is refused."""
         form, fields = annual_reports.check(data)
         self._refuse_unless_registrar(filing, fields["credit_code"])
@@ -39,15 +40,16 @@ class AnnualReports:
             saved[:] = [annual_reports.file(existing, form, fields, filing, on, today)]
             return saved
 
-        position = self._save(command)
+        position = self._save(command, visible)
         return saved[0], position
 
-    def revise(self, filing: Filing, data: Any) -> tuple[AnnualReport, int | None]:
+    def revise(self, filing: Filing, data: Any, *, revised_on: str | None = None,
+               visible: bool = True) -> tuple[AnnualReport, int | None]:
         """A new version of a filed report, within the window; position None if nothing changed."""
         form, fields = annual_reports.check(data)
         filing.refuse_other_entity(fields["credit_code"])
         self._refuse_unless_registrar(filing, fields["credit_code"])
-        today = self.clock()
+        today = self._day(filing, revised_on, self.clock())
         saved: list[AnnualReport] = []
 
         def command() -> list[AnnualReport]:
@@ -59,7 +61,7 @@ class AnnualReports:
             saved[:] = [report]
             return [report] if changed else []
 
-        position = self._save(command)
+        position = self._save(command, visible)
         return saved[0], position
 
     def _refuse_unless_registrar(self, filing: Filing, credit_code: str) -> None:
@@ -75,17 +77,22 @@ class AnnualReports:
     @staticmethod
     def _day(filing: Filing, filed_on: str | None, today: dt.date) -> dt.date:
         """A firm files today; a paper report is filed on the day the department received it."""
-        if filed_on is None or filing.department is None:
+        if filed_on is None or not filing.states_day:
             return today
         try:
-            return dt.date.fromisoformat(parse_date(filed_on))
+            day = dt.date.fromisoformat(parse_date(filed_on))
         except ValueError:
             raise InputError("filed_on", "type", f"报送日期不是有效日期（应为 YYYY-MM-DD）：{filed_on}",
                              f"filed_on is not a valid date (YYYY-MM-DD): {filed_on!r}") from None
+        if day > today:
+            raise InputError("filed_on", "future", "报送日期不能晚于今天", "the filing date cannot be after today")
+        return day
 
-    def _save(self, command: Callable[[], list[AnnualReport]]) -> int | None:
+    def _save(self, command: Callable[[], list[AnnualReport]], visible: bool) -> int | None:
+        """Save once; `visible` (the default) waits for the read models, a bulk loader catches up itself."""
         recordings = self.ledger.execute(command)
         if not recordings:
             return None
-        self.catch_up()
+        if visible:
+            self.catch_up()
         return recordings[-1].notification.id

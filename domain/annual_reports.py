@@ -342,6 +342,11 @@ class Filing:
     channel: str
     credit_code: str | None = None  # a firm: the only code it may file for
     department: str | None = None  # a department filing a paper report
+    dated: bool = False  # the filer states the day (history loaded by `gongshi demo`); a department always may
+
+    @property
+    def states_day(self) -> bool:
+        return self.dated or self.department is not None
 
     def refuse_other_entity(self, credit_code: str) -> None:
         if self.credit_code is not None and self.credit_code != credit_code:

@@ -61,11 +61,13 @@ def demo(entities: int, seed: int, out: Path | None, if_empty: bool) -> None:
         if if_empty and platform.ledger.position() > 0:
             click.echo(f"store already holds {platform.ledger.position()} events; demo data not loaded")
             return
-        from gongshi.loading import load_items
+        from gongshi.loading import load_demo
 
-        summary = load_items(platform, generate(entities=entities, seed=seed), desc="载入 loading demo")
+        summary, reports = load_demo(platform, entities, seed)
         click.echo(f"loaded {summary.accepted} items ({summary.duplicates} already present, "
                    f"{summary.rejected} rejected); log position {platform.ledger.position()}")
+        click.echo(f"filed {reports.accepted} annual reports ({reports.duplicates} already present, "
+                   f"{reports.rejected} rejected); log position {platform.ledger.position()}")
         _catch_up(platform)
     finally:
         platform.close()

@@ -1,13 +1,17 @@
-"""Load an iterable of submission items into the ledger in batches, with a progress bar."""
+"""Load submission items (in batches) and annual reports into the ledger, with a progress bar."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
 from tqdm import tqdm
 
+from domain.annual_reports import ONLINE, Filing
+from domain.errors import ValidationFailed
 from domain.submission import ACCEPTED, DUPLICATE, REJECTED
+from gongshi.demo import generate
+from gongshi.demo.annual_reports import DemoReport, generate_reports
 from gongshi.importer import ImportSummary
 from gongshi.platform import Platform
 
@@ -30,3 +34,47 @@ def load_items(platform: Platform, items: Iterable[dict[str, Any]], *, desc: str
                 summary.position = result.position
             bar.update(len(batch))
     return summary
+
+
+def load_reports(platform: Platform, reports: Iterable[DemoReport], *, desc: str) -> ImportSummary:
+    """File the demo's annual reports as their firms did, on the days they did (one command each)."""
+    summary = ImportSummary()
+    with tqdm(desc=desc, unit=" reports") as bar:
+        for demo in reports:
+            code = demo.report["credit_code"]
+            filing = Filing(f"firm:{code}", ONLINE, credit_code=code, dated=True)
+            summary.total += 1
+            try:
+                _, summary.position = platform.annual_reports.file(filing, demo.report, filed_on=demo.filed_on,
+                                                                   visible=False)
+                if demo.revision is not None:
+                    platform.annual_reports.revise(filing, demo.revision, revised_on=demo.revised_on, visible=False)
+                summary.accepted += 1
+            except ValidationFailed as e:
+                if any(err.code == "already_filed" for err in e.errors):
+                    summary.duplicates += 1
+                else:
+                    summary.rejected += 1
+            bar.update(1)
+    return summary
+
+
+#: What the demo's annual reports read of an entity (kept for every entity while the records load).
+_REPORT_FIELDS = ("credit_code", "name", "established", "status", "phone", "address", "legal_representative",
+                  "legal_representative_id_number", "registered_capital")
+
+
+def load_demo(platform: Platform, entities: int, seed: int) -> tuple[ImportSummary, ImportSummary]:
+    """`gongshi demo`: the records, then the entities' annual reports; (records summary, reports summary)."""
+    registered: dict[str, dict[str, Any]] = {}
+
+    def remembering(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for item in items:
+            if item.get("kind") == "entity" and item.get("credit_code"):
+                known = registered.get(item["credit_code"], {})
+                registered[item["credit_code"]] = {**known, **{k: item[k] for k in _REPORT_FIELDS if k in item}}
+            yield item
+
+    records = load_items(platform, remembering(generate(entities=entities, seed=seed)), desc="载入 loading demo")
+    reports = load_reports(platform, generate_reports(registered.values(), seed), desc="年报 annual reports")
+    return records, reports

@@ -18,7 +18,9 @@ from projections.runner import Event
 from projections.tracked import TrackedTables
 
 COLUMNS = ("report_id", "credit_code", "year", "form", "name", "revision", "filed_on", "revised_on", "late",
-           "channel", "public", "valid_from", "valid_to")
+           "channel", "public", "data", "valid_from", "valid_to")
+#: The table's columns that are also columns of the open dataset (publishing/annual_report_fields.json).
+DATASET_COLUMNS = ("report_id", "credit_code", "name", "year", "form", "filed_on", "revised_on", "late", "channel")
 _INT = {"year", "revision", "late", "valid_from", "valid_to"}
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS v_annual_reports ("
@@ -59,10 +61,13 @@ class AnnualReportViews(TrackedTables):
     def _insert(self, position: int, report_id: str, credit_code: str, year: int, form: str,  # noqa: PLR0913
                 fields: dict[str, Any], *, revision: int, filed_on: str, revised_on: str | None, late: bool,
                 channel: str) -> None:
-        public = json.dumps(public_view(form, fields), ensure_ascii=False, sort_keys=True, default=str)
+        view = public_view(form, fields)
+        public = json.dumps(view, ensure_ascii=False, sort_keys=True, default=str)
         row = {"report_id": report_id, "credit_code": credit_code, "year": year, "form": form,
                "name": fields.get("name"), "revision": revision, "filed_on": filed_on, "revised_on": revised_on,
                "late": int(late), "channel": channel, "public": public, "valid_from": position, "valid_to": None}
+        row["data"] = json.dumps({**{c: row[c] for c in DATASET_COLUMNS}, **dataset_row(view)}, ensure_ascii=False,
+                                 sort_keys=True)
         self.db.execute(f"INSERT INTO v_annual_reports ({','.join(COLUMNS)}) VALUES ({','.join('?' * len(COLUMNS))})",
                         tuple(row[c] for c in COLUMNS))
 
@@ -107,8 +112,21 @@ class AnnualReportViews(TrackedTables):
         return {code: on for code, on in rows}
 
 
+def dataset_row(view: dict[str, Any]) -> dict[str, Any]:
+    """The flat public fields of the open dataset (publishing/annual_report_fields.json) from a public view."""
+    row: dict[str, Any] = {k: view[k] for k in ("business_status", "employees", "members") if k in view}
+    if "has_website" in view:
+        row["has_website"] = int(bool(view["has_website"]))
+    row["online_shops"] = [f"{s.get('name', '')}（{s.get('url', '')}）" for s in view.get("online_shops", [])]
+    row.update(view.get("financials", {}))
+    row.update({f"insured_{k}": v for k, v in view.get("social_insurance", {}).items()})
+    row["withheld"] = view.get("withheld", [])
+    return row
+
+
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:
     row = dict(row)
     row["public"] = json.loads(row["public"])
+    row.pop("data", None)
     row["late"] = bool(row["late"])
     return row

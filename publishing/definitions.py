@@ -25,7 +25,8 @@ DERIVED = "derived"
 #: JSON Schema type -> (CKAN datastore type, Frictionless type)
 _TYPES = {"string": ("text", "string"), "number": ("numeric", "number"), "integer": ("int", "integer"),
           "array": ("text", "string"), "date": ("date", "date")}
-ROW_SOURCES = ("records", "entities", "statistics")
+ROW_SOURCES = ("records", "entities", "statistics", "annual_reports")
+ANNUAL_REPORT = "annual_report"  # the schema of the annual-report dataset's columns (annual_report_fields.json)
 
 
 def stable_id(*parts: str) -> str:
@@ -52,8 +53,18 @@ def vocabulary() -> dict[str, Any]:
             "kinds": {kind: term["label"] for kind, term in glossary["kinds"].items()}}
 
 
+@cache
+def annual_report_schema() -> dict[str, Any]:
+    """The flat public fields of an annual report, one row per report (annual_report_fields.json)."""
+    return _read("annual_report_fields.json")
+
+
 def schema_of(name: str) -> dict[str, Any]:
-    return derived_schema() if name == DERIVED else schemas.kind_schema(name)
+    if name == DERIVED:
+        return derived_schema()
+    if name == ANNUAL_REPORT:
+        return annual_report_schema()
+    return schemas.kind_schema(name)
 
 
 def schema_url(name: str) -> str:
@@ -108,7 +119,7 @@ class Dataset:
     frequency: str
     issued: str
     schema: str
-    source: str  # records | entities | statistics
+    source: str  # records | entities | statistics | annual_reports
     kinds: tuple[str, ...]
     where: tuple[tuple[str, tuple[str, ...]], ...]
     on_list: bool

@@ -17,6 +17,7 @@ from typing import Any
 import schemas
 from projections.db import Database
 from projections.public import Moment, on_list_clause, public_clause, version_clause
+from projections.annual_reports import DATASET_COLUMNS
 from publishing.definitions import Column, Dataset, vocabulary
 
 _SAFE_FIELD = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -289,5 +290,25 @@ INDEXES = (
 )
 
 
+class AnnualReportSource(Source):
+    """Annual reports' public parts, the version current at the moment (projections/annual_reports.py)."""
+
+    alias = "a"
+
+    def from_clause(self, moment: Moment, ordered_by: str | None = None) -> tuple[str, list[Any]]:
+        return "v_annual_reports a", []
+
+    def conditions(self, moment: Moment) -> tuple[list[str], list[Any]]:
+        clause, params = version_clause(moment, "a")
+        return [clause], params
+
+    def real_column(self, field: str) -> str | None:
+        return field if field in DATASET_COLUMNS else None
+
+
+SOURCES: dict[str, type[Source]] = {"records": RecordSource, "entities": EntitySource, "statistics": StatisticsSource,
+                                    "annual_reports": AnnualReportSource}
+
+
 def source_for(db: Database, dataset: Dataset) -> Source:
-    return {"records": RecordSource, "entities": EntitySource, "statistics": StatisticsSource}[dataset.source](db, dataset)
+    return SOURCES[dataset.source](db, dataset)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 
+from domain.annual_reports import PAPER, Filing
 from domain.codes import make_credit_code
 from tests.portal import live_server
 from tests.records import DEPTS, SCJG
@@ -97,7 +98,17 @@ def load_sample(platform: Any) -> int:
     withdrawn = platform.records.submit([{"kind": "penalty", "action": "withdraw", "reason": "决定被撤销", "authority_code": SCJG,
                                   "document_number": "本市监罚〔2025〕3号", "source_unit_code": SCJG}],
                                 department=None, submitter="test")
-    return withdrawn.position
+    _, position = platform.annual_reports.file(Filing("test", PAPER, department=SCJG), annual_report(1),
+                                               filed_on="2026-03-02")
+    return position
+
+
+def annual_report(n: int) -> dict[str, Any]:
+    """Entity n's 2025 report: its phone and a shareholder's ID number are traps, and it publishes only revenue."""
+    return {"year": 2025, "credit_code": code(n), "name": f"本溪市测试企业{n}有限公司", "address": "本溪市平山区",
+            "postal_code": "117000", "phone": PHONE, "business_status": "开业", "employees": 9, "has_website": False,
+            "contributions": [{"shareholder": "张三", "id_number": ID_NUMBER, "subscribed": 50, "paid_in": 50}],
+            "financials": {"revenue": 120, "net_profit": 7}, "public_items": ["revenue"]}
 
 
 serve = live_server  # the one live-server helper, in tests/portal.py

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongshi.demo import generate
-from gongshi.loading import load_items
+from gongshi.loading import load_demo
 from publishing.privacy import leaks
 
 DEMO_ENTITIES = 2000  # the default demo size: small demos may miss the rarest list types
@@ -17,7 +16,7 @@ def demo(tmp_path_factory):
     from tests.conftest import TODAY
 
     platform = Platform(Settings(home=tmp_path_factory.mktemp("demo")), today=TODAY)
-    load_items(platform, generate(entities=DEMO_ENTITIES, seed=20261125), desc="demo")
+    load_demo(platform, DEMO_ENTITIES, 20261125)
     platform.runner.catch_up()
     yield platform
     platform.close()
@@ -37,3 +36,17 @@ def test_privacy_scan_over_every_demo_resource(demo):
         for fmt in ("csv", "tsv", "json", "dump-json", "xlsx"):
             data = opendata.build(dataset, fmt).path.read_bytes()
             assert leaks(fmt, data) == [], (dataset.name, fmt)
+
+
+@pytest.mark.slow
+def test_the_demo_files_most_annual_reports_some_late_some_revised_and_leaves_some_missing(demo):
+    rows = demo.views_db.query("SELECT late, revision FROM v_annual_reports WHERE valid_to IS NULL")
+    late = sum(r["late"] for r in rows)
+    revised = sum(1 for r in rows if r["revision"] > 0)
+    assert len(rows) > 1000 and 0.03 < late / len(rows) < 0.12 and revised > 20
+    years = [y for (y,) in demo.views_db.execute("SELECT DISTINCT year FROM v_annual_reports ORDER BY year")]
+    filed_last_year = demo.views_db.execute("SELECT COUNT(*) FROM v_annual_reports WHERE year = ? AND valid_to IS NULL",
+                                            (years[-1],))[0][0]
+    enterprises = demo.views_db.execute("SELECT COUNT(*) FROM v_entities WHERE valid_to IS NULL AND registered_in_city = 1 "
+                                        "AND substr(credit_code, 1, 2) IN ('91', '92', '93') AND status <> '注销'")[0][0]
+    assert 0.8 < filed_last_year / enterprises < 0.97  # some are missing: the deadline job lists them
