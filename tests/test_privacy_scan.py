@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from gongshi.demo import generate
-from gongshi.loading import load_items
+from gongshi.demo.annual_reports import generate_reports
+from gongshi.loading import load_demo
 from tests.portal import client, id_numbers_in, mobiles_in
 
 START = ["/", "/lists/red", "/lists/dishonesty?status=all", "/lists/anomaly?status=all",
@@ -28,10 +29,14 @@ def twin(url: str) -> str:
 
 @pytest.fixture
 def demo(platform):
-    items = list(generate(entities=120, seed=7))
-    load_items(platform, items, desc="demo")
+    load_demo(platform, 120, 7)  # the records and the annual reports
     platform.runner.catch_up()
+    items = list(generate(entities=120, seed=7))
     secrets = {str(item[f]) for item in items for f in _SECRET_FIELDS if item.get(f)}
+    reports = list(generate_reports([i for i in items if i.get("kind") == "entity"], 7))
+    assert reports
+    secrets |= {r.report["phone"] for r in reports}
+    secrets |= {c["id_number"] for r in reports for c in r.report.get("contributions", []) if c.get("id_number")}
     assert any(len(s) == 18 for s in secrets) and any(len(s) == 11 for s in secrets)
     return secrets
 
@@ -40,8 +45,10 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     rng = random.Random(1)
     records = [r["record_id"] for r in platform.views_db.query("SELECT DISTINCT record_id FROM v_records ORDER BY 1")]
     entities = [r["entity_key"] for r in platform.views_db.query("SELECT DISTINCT entity_key FROM v_entities ORDER BY 1")]
+    reports = platform.views_db.execute("SELECT DISTINCT credit_code, year FROM v_annual_reports ORDER BY 1, 2")
     queue = START + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
-        [f"/entities/{e}" for e in rng.sample(entities, SAMPLE)]
+        [f"/entities/{e}" for e in rng.sample(entities, SAMPLE)] + \
+        [f"/entities/{c}/annual-reports/{y}" for c, y in rng.sample(reports, SAMPLE)]
     seen: set[str] = set()
     statuses: dict[int, int] = {}
     with client(platform) as c:
@@ -61,3 +68,4 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
                 if target == url:
                     queue += [h for h in _HREF.findall(text) if h.replace("&amp;", "&") not in seen]
     assert len(seen) >= 200 and statuses[200] >= 400
+    assert any(re.search(r"/annual-reports/\d{4}", u) for u in seen)  # the reports were crawled too
