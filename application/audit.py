@@ -91,7 +91,7 @@ class AuditTrail:
         return sorted(out, key=lambda e: (e["position"] is None, e["position"] or 0))
 
     def entity_history(self, code: str, record_ids: Sequence[str]) -> list[dict[str, Any]]:
-        """The entity's registration events and every event of the records about it."""
+        """The entity's registration events and every event of the aggregates about it (records, reports)."""
         return self.history([entity_id(code), *(uuid.UUID(r) for r in record_ids)])
 
     def _submitters(self) -> dict[str, dict[str, Any]]:

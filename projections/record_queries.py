@@ -27,3 +27,9 @@ def record_ids_about(db: Database, key: str) -> list[str]:
     """Every record ever about an entity (by its key or credit code), for its audit history."""
     return [r[0] for r in db.execute(
         "SELECT DISTINCT record_id FROM v_records WHERE entity_key=? OR credit_code=? ORDER BY record_id", (key, key))]
+
+
+def annual_report_ids_about(db: Database, credit_code: str) -> list[str]:
+    """Every annual report an entity filed (each with all its versions in the log), for its audit history."""
+    return [r[0] for r in db.execute(
+        "SELECT DISTINCT report_id FROM v_annual_reports WHERE credit_code=? ORDER BY report_id", (credit_code,))]

@@ -186,3 +186,16 @@ def test_a_firm_files_and_revises_through_its_pages(client, firm, platform):
                                                              "employees": "24"}, follow_redirects=False)
     assert revised.status_code == 303
     assert client.get(f"/api/v1/entities/{COMPANY}/annual-reports/2025").json()["report"]["revision"] == 1
+
+
+def test_auditors_see_every_version_of_a_report_with_its_private_fields(client, firm, platform):
+    post(client, firm, report())
+    post(client, firm, {**report(employees=26), "action": "revise"})
+    auditor = {"Authorization": f"Bearer {platform.tokens.create(department=None, role='auditor')}"}
+    history = client.get(f"/api/v1/audit/entities/{COMPANY}/history", headers=auditor)
+    assert history.status_code == 200, history.text
+    events = [e for e in history.json()["events"] if e["event"].startswith("AnnualReport.")]
+    assert [e["event"] for e in events] == ["AnnualReport.Filed", "AnnualReport.Revised"]
+    assert events[0]["data"]["fields"]["employees"] == 23 and events[1]["data"]["fields"]["employees"] == 26
+    assert events[0]["data"]["fields"]["phone"] == PHONE  # the auditor's view is the whole record
+    assert client.get(f"/api/v1/audit/entities/{COMPANY}/history").status_code == 401

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from projections.record_queries import record_ids_about
+from projections.record_queries import annual_report_ids_about, record_ids_about
 from stores.tokens import Principal
 from web.http import authenticate
 from web.context import Platform
@@ -115,14 +115,17 @@ async def record_history(request: Request) -> Response:
 
 
 async def entity_history(request: Request) -> Response:
-    """GET /api/v1/audit/entities/{code}/history: the entity's registration events and every record about it."""
+    """GET /api/v1/audit/entities/{code}/history: the entity's registration, every record about it, every version
+    of every annual report it filed."""
     code = request.path_params["code"].strip().upper()
 
     def read(platform: Platform, principal: Principal) -> dict[str, Any]:
         recorded = recorded_read(platform, principal, "audit.entity_history", code)
         records = record_ids_about(platform.views_db, code)
-        history = platform.audit.entity_history(code, records)
+        reports = annual_report_ids_about(platform.views_db, code)
+        history = platform.audit.entity_history(code, [*records, *reports])
         if not history:
             raise LookupError(f"no events about {code}")
-        return {"credit_code": code, "recorded_as": recorded, "records": records, "events": history}
+        return {"credit_code": code, "recorded_as": recorded, "records": records, "annual_reports": reports,
+                "events": history}
     return await _auditor_read(request, read)
