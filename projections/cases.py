@@ -134,3 +134,23 @@ def _decoded(row: dict[str, Any]) -> dict[str, Any]:
     row["limits"] = json.loads(row["limits"] or "{}")
     row["overdue"] = bool(row["overdue"])
     return row
+
+
+def complaint_statistics(db: Any, today: str) -> list[dict[str, Any]]:
+    """Complaints and reports per category and handling department: filed, open, concluded, on time, upheld.
+
+    "On time" counts closed cases whose every stage was decided within its limit (`late` = 0);
+    "overdue" counts open cases past their deadline today. No case is identified.
+    """
+    rows = db.query(
+        "SELECT c.category, c.department, COUNT(*) AS filed, "
+        "SUM(CASE WHEN c.stage IS NOT NULL THEN 1 ELSE 0 END) AS open, "
+        f"SUM(CASE WHEN c.stage IS NOT NULL AND {overdue_sql()} THEN 1 ELSE 0 END) AS overdue, "
+        "SUM(CASE WHEN c.stage IS NULL THEN 1 ELSE 0 END) AS closed, "
+        "SUM(CASE WHEN c.stage IS NULL AND c.late = 0 THEN 1 ELSE 0 END) AS closed_on_time, "
+        "SUM(CASE WHEN c.outcome IN ('substantiated', 'partly') THEN 1 ELSE 0 END) AS upheld "
+        "FROM v_cases c WHERE c.kind = ? GROUP BY c.category, c.department ORDER BY c.category, c.department",
+        (today, COMPLAINT_CASE))
+    for row in rows:
+        row["on_time_rate"] = round(row["closed_on_time"] / row["closed"], 3) if row["closed"] else None
+    return rows

@@ -119,3 +119,19 @@ def test_the_department_sees_its_complaints_overdue_first(client, platform):
     listed = client.get("/api/v1/complaints", headers=reviewer(platform, SCJG)).json()
     assert [c["number"] for c in listed["cases"]] == [number] and PHONE not in str(listed)
     assert client.get("/api/v1/complaints", headers=reviewer(platform, JTYS)).json()["count"] == 0
+
+
+def test_the_public_sees_statistics_per_category_and_department_but_no_case(client, platform):
+    number = file(client).json()["number"]
+    file(client, kind="report", anonymous=True, contact=None, category="road_transport", facts="超载运输。")
+    scjg = reviewer(platform, SCJG)
+    for name, body in (("acknowledge", {}), ("accept", {}),
+                       ("conclude", {"outcome": "substantiated", "reason": "属实，已处罚"})):
+        client.post(f"/api/v1/complaints/{number}/{name}", json=body, headers=scjg)
+    stats = client.get("/api/v1/complaints/statistics").json()
+    by = {(r["category"], r["department"]): r for r in stats["rows"]}
+    assert by[("product_quality", SCJG)] | {} == {**by[("product_quality", SCJG)], "filed": 1, "closed": 1,
+                                                 "closed_on_time": 1, "upheld": 1, "on_time_rate": 1.0}
+    assert by[("road_transport", JTYS)]["open"] == 1 and stats["totals"]["filed"] == 2
+    page = client.get("/complaints/statistics").text
+    assert "产品质量" in page and "100.0%" in page and PHONE not in page and number not in page

@@ -50,3 +50,11 @@ def test_the_demo_files_most_annual_reports_some_late_some_revised_and_leaves_so
     enterprises = demo.views_db.execute("SELECT COUNT(*) FROM v_entities WHERE valid_to IS NULL AND registered_in_city = 1 "
                                         "AND substr(credit_code, 1, 2) IN ('91', '92', '93') AND status <> '注销'")[0][0]
     assert 0.8 < filed_last_year / enterprises < 0.97  # some are missing: the deadline job lists them
+
+
+@pytest.mark.slow
+def test_the_demo_has_complaints_at_every_stage_some_transferred_some_concluded(demo):
+    rows = demo.views_db.query("SELECT status, COUNT(*) AS n FROM v_cases WHERE kind = 'complaint' GROUP BY status")
+    statuses = {r["status"]: r["n"] for r in rows}
+    assert sum(statuses.values()) >= 20 and statuses.get("concluded", 0) >= 5 and statuses.get("submitted", 0) >= 1
+    assert {"accepted", "acknowledged"} & set(statuses)

@@ -124,6 +124,8 @@ ROUTES: list[BaseRoute] = [
     Route("/firm/cases/{number}/{action}", firm.case_page, methods=["POST"]),
     # complaints and reports: anyone files and follows them; the handling department decides
     Route("/complaints", complaint_pages.complaint_form, methods=GET_POST),
+    Route("/complaints/statistics", complaint_pages.statistics_page),
+    api("/api/v1/complaints/statistics", complaints.statistics, Q),
     api("/api/v1/complaints", complaints.file_complaint, Q, POST),
     api("/api/v1/complaints", complaints.list_complaints, Q),
     api("/api/v1/complaints/{number}", complaints.get_complaint, Q),

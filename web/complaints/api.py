@@ -10,7 +10,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from domain.complaints import COMPLAINT_CASE, rules
+from domain.complaints import COMPLAINT_CASE, categories, rules
+from projections.cases import complaint_statistics
 from domain.errors import ValidationFailed
 from stores.uploads import UploadRejected
 from web.complaints.forms import FILES, filing_of, step_of
@@ -107,3 +108,25 @@ async def complaint_step(request: Request) -> Response:
     except ValidationFailed as exc:
         return refusal(exc)
     return JSONResponse(case_dict(request, case, today))
+
+
+def statistics_data(request: Request, rows: list[dict]) -> dict:
+    departments = {d.code: d.name for d in request.app.state.platform.ledger.catalog.departments.values()}
+    cats = categories()
+    for row in rows:
+        row["category_label"] = cats.get(row["category"] or "", {}).get("zh", row["category"])
+        row["department_name"] = departments.get(row["department"], row["department"])
+    totals = {k: sum(r[k] for r in rows) for k in ("filed", "open", "overdue", "closed", "closed_on_time", "upheld")}
+    totals["on_time_rate"] = round(totals["closed_on_time"] / totals["closed"], 3) if totals["closed"] else None
+    return {"today": today_of(request).isoformat(), "rows": rows, "totals": totals}
+
+
+async def load_statistics(request: Request) -> dict:
+    platform = request.app.state.platform
+    rows = await run_in_threadpool(complaint_statistics, platform.views_db, today_of(request).isoformat())
+    return statistics_data(request, rows)
+
+
+async def statistics(request: Request) -> Response:
+    """GET /api/v1/complaints/statistics: per category and department, for the public (no case identified)."""
+    return JSONResponse(await load_statistics(request))

@@ -51,3 +51,8 @@ add(DOCS, "/api/v1/complaints/{number}/{step}", {"post": {
     "responses": {"200": {"description": "The case after the step"}, "403": {"description": "Another department's case",
                   **_err}, "409": {"description": "Not allowed in the case's state", **_err},
                   "422": {"description": "Missing reason or outcome, unknown department", **_err}}}})
+add(DOCS, "/api/v1/complaints/statistics", {"get": {
+    "summary": "Complaints and reports per category and handling department (public; no case identified)",
+    "description": "filed, open, overdue today, closed, closed on time (every stage within its limit), upheld "
+                   "(substantiated or partly), and the on-time rate of closed cases.",
+    "responses": {"200": {"description": "Rows and totals"}}}})

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from domain import complaints
 from domain.errors import ValidationFailed
 from stores.uploads import UploadRejected
-from web.complaints.api import _limit, allowed, counted
+from web.complaints.api import _limit, allowed, counted, load_statistics
 from web.complaints.forms import FILES, from_form
 from web.errors import errors_of, status_of
 from web.firms.cases import today_of
@@ -48,3 +48,7 @@ async def complaint_form(request: Request) -> Response:
         return await render(request, "complaints/form.html", _data(filing, errors_of(exc)), status_of(exc))
     counted(request)
     return redirect(request, f"/cases/{number}?filed=1")
+
+
+async def statistics_page(request: Request) -> Response:
+    return await render(request, "complaints/statistics.html", await load_statistics(request))
