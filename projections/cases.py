@@ -16,8 +16,8 @@ from typing import Any
 from domain import complaints, objections, repair
 from domain.cases import OBJECTION, REPAIR, CaseStep, deadline, workflows
 from domain.complaints import COMPLAINT_CASE
-from projections.tracked import TrackedTables
 from projections.runner import Event
+from projections.tracked import TrackedTables
 
 COLUMNS = (
     "case_id", "number", "kind", "record_id", "record_kind", "document_number", "credit_code", "party_name",

@@ -56,22 +56,22 @@ def generate_complaints(entities: Iterable[dict[str, Any]], seed: int, end: str 
         demo = DemoComplaint(on.isoformat(), filing)
         day = on
 
-        def later(working_days: int) -> dt.date:
-            return min(cal.add_working_days(day, working_days), end_day)
+        def later(working_days: int, since: dt.date) -> dt.date:
+            return min(cal.add_working_days(since, working_days), end_day)
 
         progress = rng.random()
         if progress < 0.1:
             yield demo  # not yet acknowledged (and perhaps overdue)
             continue
-        day = later(rng.randint(1, 6))
+        day = later(rng.randint(1, 6), day)
         if rng.random() < 0.1:
             demo.steps.append(("transfer", day.isoformat(), {"to": "JTYS", "reason": "经核实属于其他部门职责，转办"}))
-            day = later(rng.randint(1, 3))
+            day = later(rng.randint(1, 3), day)
         demo.steps.append(("acknowledge", day.isoformat(), {}))
         if progress < 0.2:
             yield demo
             continue
-        day = later(rng.randint(1, 12))
+        day = later(rng.randint(1, 12), day)
         if rng.random() < 0.12:
             demo.steps.append(("refuse", day.isoformat(), {"reason": "不属于本部门受理范围且无法确定办理部门，已告知投诉人"}))
             yield demo
@@ -81,9 +81,9 @@ def generate_complaints(entities: Iterable[dict[str, Any]], seed: int, end: str 
             yield demo
             continue
         if rng.random() < 0.15:
-            day = later(rng.randint(40, 58))
+            day = later(rng.randint(40, 58), day)
             demo.steps.append(("extend", day.isoformat(), {"reason": "需要委托检测，延长办理期限"}))
-        day = later(rng.randint(5, 55))
+        day = later(rng.randint(5, 55), day)
         outcome = rng.choice(("substantiated", "substantiated", "partly", "unsubstantiated", "mediated"))
         demo.steps.append(("conclude", day.isoformat(), {"outcome": outcome, "reason": "经调查核实，已依法处理并答复"}))
         yield demo

@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from domain.complaints import COMPLAINT_CASE, categories, rules
-from projections.cases import complaint_statistics
 from domain.errors import ValidationFailed
+from projections.cases import complaint_statistics
 from stores.uploads import UploadRejected
 from web.complaints.forms import FILES, filing_of, step_of
 from web.errors import error, refusal
