@@ -21,6 +21,7 @@ KINDS = (
     "dishonesty_listing",
     "dishonesty_removal",
     "red_list",
+    "credit_agency",
 )
 
 

@@ -16,7 +16,7 @@ from tests.records import DEPTS, SCJG
 
 ID_NUMBER = "11010519491231002X"
 PHONE = "13912345678"
-JTYS, WLJ, JYJ, WJW, KJJ, RSJ, SW = (DEPTS[k] for k in ("JTYS", "WLJ", "JYJ", "WJW", "KJJ", "RSJ", "SW"))
+JTYS, WLJ, JYJ, WJW, KJJ, RSJ, SW, FGW = (DEPTS[k] for k in ("JTYS", "WLJ", "JYJ", "WJW", "KJJ", "RSJ", "SW", "FGW"))
 DEPT_NAMES = {
     SCJG: "本溪市市场监督管理局", JTYS: "本溪市交通运输局", WLJ: "本溪市文化旅游和广播电视局", JYJ: "本溪市教育局",
     WJW: "本溪市卫生健康委员会", KJJ: "本溪市科学技术局", RSJ: "本溪市人力资源和社会保障局", SW: "国家税务总局本溪市税务局",
@@ -87,6 +87,10 @@ def sample_items() -> list[dict[str, Any]]:
     items.append({"kind": "red_list", **party(8), "list_type": "纳税信用A级纳税人", "document_number": "税A〔2025〕1号",
                   "honour": "2024年度纳税信用A级纳税人", "decision_date": "2025-04-15", "valid_to": "2099-12-31",
                   "authority": DEPT_NAMES[SW], "authority_code": SW, "source_unit_code": SW})
+    items.append({"kind": "credit_agency", **party(9), "document_number": "本发改信备〔2025〕1号", "agency_type": "信用评级机构",
+                  "regulator": "本溪市发展和改革委员会", "status": "正常经营", "practitioners": ["张三（评级项目负责人）"],
+                  "practitioner_id_numbers": [ID_NUMBER], "decision_date": "2025-03-01", "authority": "本溪市发展和改革委员会",
+                  "authority_code": FGW, "source_unit_code": FGW})
     return items
 
 

@@ -32,6 +32,7 @@ from web.firms import pages as firm
 from web.opendata import ckan, files
 from web.opendata import pages as datasets
 from web.openapi import api
+from web.portal import agencies
 from web.portal import annual_reports as public_reports
 from web.portal import api as public
 from web.portal import docs as public_docs
@@ -58,6 +59,10 @@ ROUTES: list[BaseRoute] = [
     Route("/entities/{key}/annual-reports/{year}", public_reports.report_page),
     Route("/records/{record_id}", pages.record),
     Route("/lists/{name}", pages.list_page),
+    Route("/agencies", agencies.agencies_page),
+    Route("/agencies/{code}", agencies.agency_page),
+    api("/api/v1/agencies", agencies.agencies, P),
+    api("/api/v1/agencies/{code}", agencies.agency, P, documented_as="/api/v1/agencies/{credit_code}"),
     api("/api/v1/summary", public.summary, P),
     api("/api/v1/search", public.search, P),
     api("/api/v1/entities/{key}", public.entity, P, documented_as="/api/v1/entities/{credit_code}"),

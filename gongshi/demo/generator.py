@@ -22,6 +22,7 @@ from schemas import kind_schema
 from . import penalties as P
 from . import templates as T
 from . import vocab as V
+from .agencies import agency_count, credit_agencies
 from .common import END, START, add_years, department_name, iso_table, source_department
 from .parties import Identities, Party
 from .records import PEN_CATS, Records
@@ -72,9 +73,10 @@ def generate(entities: int = DEFAULT_ENTITIES, seed: int = DEFAULT_SEED) -> Iter
 
 def _stream(entities: int, seed: int) -> Iterator[dict[str, Any]]:
     gen = _Generator(seed)
-    done = 0
-    while done < entities:
-        n = min(_BLOCK, entities - done)
+    done, ordinary = 0, entities - agency_count(entities)
+    yield from credit_agencies(entities, seed)  # first: a lazily read stream meets every kind early
+    while done < ordinary:
+        n = min(_BLOCK, ordinary - done)
         done += n
         buf: list[tuple[int, int, dict]] = []
         for _ in range(n):

@@ -28,7 +28,9 @@ def _data(filing: dict | None = None, errors: list | None = None) -> dict:
 async def complaint_form(request: Request) -> Response:
     """GET: the form (a subject may be given as ?subject_key=CODE from a profile); POST: file, then its status."""
     if request.method == "GET":
-        filing = {"kind": request.query_params.get("kind", "complaint"), "subject_type": "entity",
+        wanted = request.query_params.get("subject_type", "entity")
+        filing = {"kind": request.query_params.get("kind", "complaint"),
+                  "subject_type": wanted if wanted in complaints.rules()["subjects"] else "entity",
                   "subject_key": request.query_params.get("subject_key", ""), "contact": {}}
         return await render(request, "complaints/form.html", _data(filing))
     form = await checked_form(request)

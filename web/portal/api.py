@@ -28,7 +28,7 @@ from web.errors import error
 from web.params import PublicError
 from web.render import link
 
-SEARCH_KINDS = (*queries.TABS.values(), "entity")
+SEARCH_KINDS = (*queries.TABS.values(), "credit_agency", "entity")
 
 
 def _decorate_record(request: Request, r: dict[str, Any]) -> dict[str, Any]:

@@ -127,3 +127,15 @@ add(DOCS, "/api/v1/lists/{list}", {"get": {
     "responses": _ok("ListPage", "A page of list entries")}})
 add(DOCS, "/api/v1/health", get("Store kind and last log position"))
 add(DOCS, "/api/v1/catalog", get("The data collection catalog: departments and the one source of each kind"))
+add(DOCS, "/api/v1/agencies", {"get": {
+    "summary": "Credit-service agencies on file (信用服务机构): type, regulator, status",
+    "parameters": [param("agency_type", "query", "Narrow to one type (征信机构, 信用评级机构...).", {"type": "string"}),
+                   AS_OF],
+    "responses": {"200": {"description": "The agencies"}, "400": {"description": "Bad parameter",
+                  "content": {"application/json": {"schema": ref("Error")}}}}}})
+add(DOCS, "/api/v1/agencies/{credit_code}", {"get": {
+    "summary": "One agency's credit file: filings, practitioners (names and roles only), code-of-conduct "
+               "commitments and their fulfilment, upheld complaints, market exit",
+    "parameters": [param("credit_code", "path", "Unified social credit code.", {"type": "string"}, required=True),
+                   AS_OF],
+    "responses": _ok("Record", "The agency's file")}})
