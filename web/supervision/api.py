@@ -10,6 +10,11 @@ concession, inspection, consumption), a measure id (JC-01...), or absent for eve
 Checks, grades, warnings and draws need a token of any role and are recorded in the log:
 checks and draws as their own events, grade and warning reads as privileged reads. The
 measure catalog and the statistics are public.
+
+    POST /api/v1/inspections/{draw_id}/results  {"results": [{"credit_code", "outcome", "inspected_on", "note"}]}
+
+records the inspecting department's results (a submitter or reviewer token of the draw's
+department); they are public on the entities' profiles and in the spot-check-results dataset.
 """
 from __future__ import annotations
 
@@ -25,14 +30,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from application.supervision import MAX_BATCH, Caller, MomentNotReached
+from domain.errors import ValidationFailed
 from domain.measures import UnknownMeasureError
+from projections.inspection_results import of_draw
 from stores.tokens import ROLES, Principal
 from web import params
 from web.audit.api import recorded_read
 from web.http import BodyTooLarge, authenticate, read_body
 from web.context import Platform
-from web.errors import error
+from web.errors import error, refusal
 from web.params import PublicError
+
+#: Who records inspection results: the inspecting department's staff (auditors and publishers only read).
+RESULT_ROLES = ("submitter", "reviewer")
 
 
 def caller_of(principal: Principal) -> Caller:
@@ -198,12 +208,24 @@ async def draw(request: Request) -> Response:
     return JSONResponse(result)
 
 
-def recorded_draw(request: Request) -> Callable[[], dict[str, Any]] | Response:
+def draw_id_of(request: Request) -> UUID | Response:
     try:
-        draw_id = UUID(request.path_params["draw_id"])
+        return UUID(request.path_params["draw_id"])
     except ValueError:
         return error(404, "not_found", "抽查名单编号无效", "not a draw id")
-    return lambda: request.app.state.platform.supervision.replay_draw(draw_id)
+
+
+def recorded_draw(request: Request) -> Callable[[], dict[str, Any]] | Response:
+    draw_id = draw_id_of(request)
+    if isinstance(draw_id, Response):
+        return draw_id
+    platform = request.app.state.platform
+    return lambda: {**platform.supervision.replay_draw(draw_id), "results": results_of(platform, draw_id)}
+
+
+def results_of(platform: Platform, draw_id: UUID) -> list[dict[str, Any]]:
+    """The draw's current results, one per entity that has one."""
+    return [{"entity_key": key, **row} for key, row in sorted(of_draw(platform.views_db, str(draw_id)).items())]
 
 
 async def draw_again(request: Request) -> Response:
@@ -218,6 +240,31 @@ async def draw_again(request: Request) -> Response:
         return JSONResponse(await run_in_threadpool(replay))
     except KeyError:
         return error(404, "not_found", "没有这次抽查记录", "no such draw")
+
+
+async def record_results(request: Request) -> Response:
+    """POST /api/v1/inspections/{draw_id}/results: the inspecting department records results, all or none."""
+    principal = await authenticate(request, RESULT_ROLES)
+    if isinstance(principal, Response):
+        return principal
+    draw_id = draw_id_of(request)
+    if isinstance(draw_id, Response):
+        return draw_id
+    platform = request.app.state.platform
+    try:
+        body = json.loads(await read_body(request, platform.settings.max_body))
+    except BodyTooLarge:
+        return error(413, "too_large", "请求体过大", "the body is too large", field="body")
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        return error(400, "malformed_json", f"请求体不是合法的 JSON：{e}", f"the body is not valid JSON: {e}", field="body")
+    results = body.get("results") if isinstance(body, dict) else body
+    try:
+        position = await run_in_threadpool(platform.supervision.record_results, caller_of(principal), draw_id, results)
+    except ValidationFailed as exc:
+        return refusal(exc)
+    recorded = await run_in_threadpool(results_of, platform, draw_id)
+    return JSONResponse({"draw_id": str(draw_id), "changed": position is not None, "position": position,
+                         "results": recorded})
 
 
 async def statistics(request: Request) -> JSONResponse:
