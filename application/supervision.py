@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from application.ledger import Ledger
+from application.ledger import Ledger, last_position
 from domain import checks, grading, inspections, measures
 from domain.checks import CreditCheck
 from domain.errors import NotFoundError
@@ -253,12 +253,10 @@ class Supervision:
             changed = draw.record_results(results, drawn, caller.department, caller.identity, today)
             return [draw] if changed else []
 
-        recordings = self.ledger.execute(command)
-        if not recordings:
-            return None
-        if visible:
-            self.catch_up()
-        return recordings[-1].notification.id
+        position = last_position(self.ledger.execute(command))
+        if position is not None and visible:
+            self.catch_up()  # read-your-writes: the profile shows the results when the answer is sent
+        return position
 
     def _population(self, moment: Moment, rules: dict[str, Any]) -> dict[str, list[str]]:
         """Entity keys per grade at the moment, under the recorded exclusions."""

@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -208,19 +207,15 @@ async def draw(request: Request) -> Response:
     return JSONResponse(result)
 
 
-def draw_id_of(request: Request) -> UUID | Response:
+async def draw_request(request: Request, roles: tuple[str, ...]) -> tuple[Principal, UUID] | Response:
+    """Who asks about which draw (the path's draw id), or the 401/403/404 answer."""
+    principal = await authenticate(request, roles)
+    if isinstance(principal, Response):
+        return principal
     try:
-        return UUID(request.path_params["draw_id"])
+        return principal, UUID(request.path_params["draw_id"])
     except ValueError:
         return error(404, "not_found", "抽查名单编号无效", "not a draw id")
-
-
-def recorded_draw(request: Request) -> Callable[[], dict[str, Any]] | Response:
-    draw_id = draw_id_of(request)
-    if isinstance(draw_id, Response):
-        return draw_id
-    platform = request.app.state.platform
-    return lambda: {**platform.supervision.replay_draw(draw_id), "results": results_of(platform, draw_id)}
 
 
 def results_of(platform: Platform, draw_id: UUID) -> list[dict[str, Any]]:
@@ -228,28 +223,28 @@ def results_of(platform: Platform, draw_id: UUID) -> list[dict[str, Any]]:
     return [{"entity_key": key, **row} for key, row in sorted(of_draw(platform.views_db, str(draw_id)).items())]
 
 
+def replayed(platform: Platform, draw_id: UUID) -> dict[str, Any]:
+    """A recorded draw recomputed, with its results so far (KeyError when there is no such draw)."""
+    return {**platform.supervision.replay_draw(draw_id), "results": results_of(platform, draw_id)}
+
+
 async def draw_again(request: Request) -> Response:
     """GET /api/v1/inspections/{draw_id}: a recorded draw recomputed from its seed and moment."""
-    principal = await authenticate(request, ROLES)
-    if isinstance(principal, Response):
-        return principal
-    replay = recorded_draw(request)
-    if isinstance(replay, Response):
-        return replay
+    asked = await draw_request(request, ROLES)
+    if isinstance(asked, Response):
+        return asked
     try:
-        return JSONResponse(await run_in_threadpool(replay))
+        return JSONResponse(await run_in_threadpool(replayed, request.app.state.platform, asked[1]))
     except KeyError:
         return error(404, "not_found", "没有这次抽查记录", "no such draw")
 
 
 async def record_results(request: Request) -> Response:
     """POST /api/v1/inspections/{draw_id}/results: the inspecting department records results, all or none."""
-    principal = await authenticate(request, RESULT_ROLES)
-    if isinstance(principal, Response):
-        return principal
-    draw_id = draw_id_of(request)
-    if isinstance(draw_id, Response):
-        return draw_id
+    asked = await draw_request(request, RESULT_ROLES)
+    if isinstance(asked, Response):
+        return asked
+    principal, draw_id = asked
     platform = request.app.state.platform
     try:
         body = json.loads(await read_body(request, platform.settings.max_body))
