@@ -183,7 +183,8 @@ class Supervision:
     def inspection_settings(self) -> dict[str, Any]:
         return self.rules.grading_config["inspection"]
 
-    def draw(self, caller: Caller, seed: str | None, moment: Moment, *, drawn_on: dt.date | None = None) -> dict[str, Any]:
+    def draw(self, caller: Caller, seed: str | None, moment: Moment, *,
+             drawn_on: dt.date | None = None) -> dict[str, Any]:
         """Draw and record an inspection list; a missing seed is made from 64 random bits.
 
         The draw's day is today; a loader of history (`gongshi demo`) states it.
@@ -263,7 +264,8 @@ class Supervision:
         return self.grades.population(moment, rules["excluded_statuses"], rules["registered_in_city_only"])
 
     def _described(self, draw_id: str, position: int | None, seed: str, ratios: dict[str, float],  # noqa: PLR0913
-                   moment: Moment, drawn_on: str, summary: dict[str, Any], drawn: dict[str, list[str]]) -> dict[str, Any]:
+                   moment: Moment, drawn_on: str, summary: dict[str, Any],
+                   drawn: dict[str, list[str]]) -> dict[str, Any]:
         keys = [k for g in grading.GRADES for k in drawn[g]]
         profiles = load_subjects(self.db, keys, moment)
         entities = [{"grade": g, "entity_key": k, "credit_code": profiles[k].profile["credit_code"],

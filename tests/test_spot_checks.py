@@ -59,7 +59,8 @@ def result(code: str = OTHER, outcome: str = "no_problem", inspected_on: str = "
 
 
 def post(client: TestClient, headers: dict[str, str], draw: dict[str, Any], *results: dict[str, Any]) -> Any:
-    return client.post(f"/api/v1/inspections/{draw['draw_id']}/results", headers=headers, json={"results": list(results)})
+    return client.post(f"/api/v1/inspections/{draw['draw_id']}/results", headers=headers,
+                       json={"results": list(results)})
 
 
 def test_the_inspecting_department_records_results_and_the_profile_shows_them(client, platform, inspector, draw):

@@ -106,7 +106,8 @@ async def inspections_page(request: Request) -> Response:
     return _remember(RedirectResponse(f"{PATH}/inspections/{drawn['draw_id']}", status_code=303), form)
 
 
-async def _recorded_draw(request: Request, form: dict[str, str] | None = None) -> tuple[Principal, dict[str, Any]] | Response:
+async def _recorded_draw(request: Request,
+                         form: dict[str, str] | None = None) -> tuple[Principal, dict[str, Any]] | Response:
     """The signed-in official (form token, else the cookie) and the recorded draw of the path, or the refusal page."""
     principal = await _signed_in(request, form or {})
     if isinstance(principal, str):
