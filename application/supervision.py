@@ -8,6 +8,8 @@ must be accountable for who they ask about, and the answer reveals the internal 
 A draw computes every entity's grade at one moment, draws by the published seed
 (domain/inspections.py), and records the draw; `replay_draw` recomputes a recorded draw.
 Both are commands of the application layer: nothing is answered before it is in the log.
+`record_results` stores the inspecting department's results for drawn entities and
+answers after the read models have caught up (the profile shows them at once).
 """
 from __future__ import annotations
 
@@ -22,9 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from application.ledger import Ledger
+from application.ledger import Ledger, last_position
 from domain import checks, grading, inspections, measures
 from domain.checks import CreditCheck
+from domain.errors import NotFoundError
 from domain.inspections import InspectionDraw
 from projections.db import Database
 from projections.integrity import leaf_indices_of
@@ -104,11 +107,13 @@ class GroupCommit:
 class Supervision:
     """Credit checks and inspection draws: answered from the read models, recorded in the log first."""
 
-    def __init__(self, ledger: Ledger, db: Database, grades: Grades, clock: Callable[[], dt.date]):
+    def __init__(self, ledger: Ledger, db: Database, grades: Grades, clock: Callable[[], dt.date],
+                 catch_up: Callable[[], None]):
         self.ledger = ledger
         self.db = db
         self.grades = grades
         self.clock = clock
+        self.catch_up = catch_up
         self.catalog = config.measures()
         self.rules = Rules(config.grading(), config.warnings())
         self.recorder = GroupCommit(ledger)
@@ -178,8 +183,12 @@ class Supervision:
     def inspection_settings(self) -> dict[str, Any]:
         return self.rules.grading_config["inspection"]
 
-    def draw(self, caller: Caller, seed: str | None, moment: Moment) -> dict[str, Any]:
-        """Draw and record an inspection list; a missing seed is made from 64 random bits."""
+    def draw(self, caller: Caller, seed: str | None, moment: Moment, *,
+             drawn_on: dt.date | None = None) -> dict[str, Any]:
+        """Draw and record an inspection list; a missing seed is made from 64 random bits.
+
+        The draw's day is today; a loader of history (`gongshi demo`) states it.
+        """
         seed = seed or secrets.token_hex(8)
         moment = self.pinned(moment)
         settings = self.inspection_settings()
@@ -188,6 +197,7 @@ class Supervision:
                  "registered_in_city_only": settings["registered_in_city_only"]}
         population = self._population(moment, rules)
         drawn = inspections.draw(population, settings["ratios"], seed)
+        day = (drawn_on or self.clock()).isoformat()
         summary = {
             "population": {"digest": inspections.population_digest(population),
                            "counts": {g: len(k) for g, k in population.items()}, **rules},
@@ -195,10 +205,11 @@ class Supervision:
         }
         drawing = InspectionDraw(drawer=caller.identity, role=caller.role, department=caller.department, seed=seed,
                                  ratios=dict(settings["ratios"]),
-                                 moment={"position": moment.position, "today": moment.today}, **summary)
+                                 moment={"position": moment.position, "today": moment.today,
+                                         "drawn_on": day}, **summary)
         position = self.ledger.save(drawing)[-1].notification.id
-        return self._remember(self._described(str(drawing.id), position, seed, settings["ratios"], moment, summary,
-                                              drawn))
+        return self._remember(self._described(str(drawing.id), position, seed, settings["ratios"], moment, day,
+                                              summary, drawn))
 
     def _remember(self, described: dict[str, Any]) -> dict[str, Any]:
         """Keep the latest draws: recomputing one means grading every entity again."""
@@ -223,22 +234,45 @@ class Supervision:
         population = self._population(moment, recorded.population)
         drawn = inspections.draw(population, recorded.ratios, recorded.seed)
         summary = {"population": recorded.population, "drawn": recorded.drawn}
-        out = self._described(str(draw_id), None, recorded.seed, recorded.ratios, moment, summary, drawn)
+        out = self._described(str(draw_id), None, recorded.seed, recorded.ratios, moment, recorded.drawn_on, summary,
+                              drawn)
         out["reproduced"] = inspections.population_digest(drawn) == recorded.drawn["digest"]
         return out
+
+    def record_results(self, caller: Caller, draw_id: UUID, results: Any, *, visible: bool = True) -> int | None:
+        """Record the inspection results of drawn entities, all or none; the log position, None if nothing changed.
+
+        Raises NotFoundError for an unknown draw and the domain's refusals (domain/inspections.py).
+        """
+        if not isinstance(self.ledger.get_or_none(draw_id), InspectionDraw):
+            raise NotFoundError("draw_id", "not_found", "没有这次抽查记录", "no such draw")
+        drawn = {e["entity_key"]: e["credit_code"] for e in self.recorded_draw(draw_id)["entities"]}
+        today = self.clock()
+
+        def command() -> list[InspectionDraw]:
+            draw = self.ledger.get_or_none(draw_id)
+            changed = draw.record_results(results, drawn, caller.department, caller.identity, today)
+            return [draw] if changed else []
+
+        position = last_position(self.ledger.execute(command))
+        if position is not None and visible:
+            self.catch_up()  # read-your-writes: the profile shows the results when the answer is sent
+        return position
 
     def _population(self, moment: Moment, rules: dict[str, Any]) -> dict[str, list[str]]:
         """Entity keys per grade at the moment, under the recorded exclusions."""
         return self.grades.population(moment, rules["excluded_statuses"], rules["registered_in_city_only"])
 
-    def _described(self, draw_id: str, position: int | None, seed: str, ratios: dict[str, float], moment: Moment,
-                   summary: dict[str, Any], drawn: dict[str, list[str]]) -> dict[str, Any]:
+    def _described(self, draw_id: str, position: int | None, seed: str, ratios: dict[str, float],  # noqa: PLR0913
+                   moment: Moment, drawn_on: str, summary: dict[str, Any],
+                   drawn: dict[str, list[str]]) -> dict[str, Any]:
         keys = [k for g in grading.GRADES for k in drawn[g]]
         profiles = load_subjects(self.db, keys, moment)
-        entities = [{"grade": g, "entity_key": k, "name": profiles[k].profile["name"],
+        entities = [{"grade": g, "entity_key": k, "credit_code": profiles[k].profile["credit_code"],
+                     "name": profiles[k].profile["name"],
                      "district": profiles[k].profile["district"], "ticket": inspections.ticket(seed, k)}
                     for g in grading.GRADES for k in drawn[g]]
-        return {"draw_id": draw_id, "draw_position": position, "seed": seed, "ratios": ratios,
+        return {"draw_id": draw_id, "draw_position": position, "seed": seed, "ratios": ratios, "drawn_on": drawn_on,
                 "as_of": {"position": moment.position, "today": moment.today}, **summary, "entities": entities,
                 "method": "ticket = SHA-256(seed + '\\n' + entity_key); per grade, the ceil(ratio × n) smallest "
                           "tickets are drawn"}

@@ -63,21 +63,22 @@ def demo(entities: int, seed: int, out: Path | None, if_empty: bool) -> None:
             return
         from gongshi.loading import load_demo
 
-        summary, reports = load_demo(platform, entities, seed)
+        summary, reports, checks = load_demo(platform, entities, seed)
         click.echo(f"loaded {summary.accepted} items ({summary.duplicates} already present, "
                    f"{summary.rejected} rejected); log position {platform.ledger.position()}")
         click.echo(f"filed {reports.accepted} annual reports ({reports.duplicates} already present, "
                    f"{reports.rejected} rejected); log position {platform.ledger.position()}")
+        click.echo(f"recorded {checks.accepted} spot-check results of 2 inspection draws; "
+                   f"log position {platform.ledger.position()}")
         _catch_up(platform)
     finally:
         platform.close()
 
 
 def _catch_up(platform) -> None:
-    end = platform.ledger.position()
-    start = platform.runner.position()
-    with tqdm(total=end - start, desc="投影 projecting", unit=" events", disable=end == start) as bar:
-        platform.runner.catch_up(progress=bar.update)
+    from gongshi.loading import catch_up
+
+    catch_up(platform)
 
 
 @main.command(name="import")

@@ -1,13 +1,16 @@
-"""Load submission items (in batches), annual reports and complaints into the ledger, with progress bars."""
+"""Load submission items (in batches), annual reports, complaints and spot checks into the ledger, with progress bars."""
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
+from uuid import UUID
 
 from tqdm import tqdm
 
+import schemas
+from application.supervision import Caller
 from domain.annual_reports import ONLINE, Filing
 from domain.cases import Actor
 from domain.complaints import COMPLAINT_CASE
@@ -15,9 +18,12 @@ from domain.errors import ValidationFailed
 from domain.submission import ACCEPTED, DUPLICATE, REJECTED
 from gongshi.demo import generate
 from gongshi.demo.annual_reports import DemoReport, generate_reports
+from gongshi.demo.common import END_ISO
 from gongshi.demo.complaints import DemoComplaint, generate_complaints
+from gongshi.demo.spot_checks import demo_draws, generate_results
 from gongshi.importer import ImportSummary
 from gongshi.platform import Platform
+from projections.public import Moment
 
 BATCH_SIZE = 1000
 
@@ -63,13 +69,45 @@ def load_reports(platform: Platform, reports: Iterable[DemoReport], *, desc: str
     return summary
 
 
+def catch_up(platform: Platform) -> None:
+    """Bring the read models up to the log, with a progress bar."""
+    end = platform.ledger.position()
+    start = platform.runner.position()
+    with tqdm(total=end - start, desc="投影 projecting", unit=" events", disable=end == start) as bar:
+        platform.runner.catch_up(progress=bar.update)
+
+
+def load_spot_checks(platform: Platform, seed: int, end: str = END_ISO) -> ImportSummary:
+    """The demo's inspection draws by the market regulator, on their days, and their results (one command each).
+
+    The draws grade the entities as of their day, so the read models are caught up first.
+    """
+    catch_up(platform)
+    end_day = min(dt.date.fromisoformat(end), platform.clock())
+    regulator = next(d["code"] for d in schemas.catalog()["departments"] if d["key"] == "SCJG")
+    inspector = Caller("demo", "submitter", regulator)
+    summary = ImportSummary()
+    for draw in demo_draws(seed, end_day):
+        drawn = platform.supervision.draw(inspector, draw.seed, Moment.now(draw.drawn_on), drawn_on=draw.drawn_on)
+        results = generate_results(draw, drawn["entities"], end_day)
+        summary.total += len(results)
+        if results:
+            summary.position = platform.supervision.record_results(inspector, UUID(drawn["draw_id"]), results,
+                                                                   visible=False)
+            summary.accepted += len(results)
+    return summary
+
+
 #: What the demo's annual reports read of an entity (kept for every entity while the records load).
 _REPORT_FIELDS = ("credit_code", "name", "established", "status", "phone", "address", "legal_representative",
                   "legal_representative_id_number", "registered_capital")
 
 
-def load_demo(platform: Platform, entities: int, seed: int) -> tuple[ImportSummary, ImportSummary]:
-    """`gongshi demo`: the records, then the entities' annual reports; (records summary, reports summary)."""
+def load_demo(platform: Platform, entities: int, seed: int) -> tuple[ImportSummary, ImportSummary, ImportSummary]:
+    """`gongshi demo`: the records, the entities' annual reports, then two spot-check draws and their results.
+
+    (records summary, reports summary, spot-check results summary)
+    """
     registered: dict[str, dict[str, Any]] = {}
 
     def remembering(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -82,7 +120,7 @@ def load_demo(platform: Platform, entities: int, seed: int) -> tuple[ImportSumma
     records = load_items(platform, remembering(generate(entities=entities, seed=seed)), desc="载入 loading demo")
     reports = load_reports(platform, generate_reports(registered.values(), seed), desc="年报 annual reports")
     load_complaints(platform, generate_complaints(registered.values(), seed))
-    return records, reports
+    return records, reports, load_spot_checks(platform, seed)
 
 
 def load_complaints(platform: Platform, complaints: Iterable[DemoComplaint]) -> int:

@@ -22,6 +22,7 @@ from projections.annual_reports import AnnualReportViews  # also registers the r
 from projections.cases import CaseViews  # also registers the case events' topics for decoding
 from projections.db import Database
 from projections.heads import load_or_create_key
+from projections.inspection_results import InspectionResultViews
 from projections.integrity import HeadSigner, IntegrityLog
 from projections.ledger_views import LedgerViews
 from projections.runner import Follower, Runner
@@ -83,7 +84,7 @@ class Platform:
 
     @cached_property
     def supervision(self) -> Supervision:
-        return Supervision(self.ledger, self.views_db, self.grades, self.clock)
+        return Supervision(self.ledger, self.views_db, self.grades, self.clock, self.catch_up)
 
     def catch_up(self) -> None:
         """Bring every read model up to the log (the application services call it after each save)."""
@@ -147,7 +148,8 @@ class Platform:
         return [self.ledger_views, self.search_projection,  # search reads the views' rows: keep it after them
                 self.integrity,
                 self.grades,  # grades read the views' rows: keep them after them
-                self.case_views, self.annual_report_views]
+                self.case_views, self.annual_report_views,
+                self.inspection_result_views]  # reads the entities' names from the views' rows
 
     @cached_property
     def case_views(self) -> CaseViews:
@@ -156,6 +158,10 @@ class Platform:
     @cached_property
     def annual_report_views(self) -> AnnualReportViews:
         return AnnualReportViews(self.views_db)
+
+    @cached_property
+    def inspection_result_views(self) -> InspectionResultViews:
+        return InspectionResultViews(self.views_db)
 
     @cached_property
     def accounts(self) -> AccountStore:

@@ -25,8 +25,11 @@ DERIVED = "derived"
 #: JSON Schema type -> (CKAN datastore type, Frictionless type)
 _TYPES = {"string": ("text", "string"), "number": ("numeric", "number"), "integer": ("int", "integer"),
           "array": ("text", "string"), "date": ("date", "date")}
-ROW_SOURCES = ("records", "entities", "statistics", "annual_reports")
+ROW_SOURCES = ("records", "entities", "statistics", "annual_reports", "inspection_results")
 ANNUAL_REPORT = "annual_report"  # the schema of the annual-report dataset's columns (annual_report_fields.json)
+INSPECTION_RESULT = "inspection_result"  # the spot-check dataset's columns (inspection_result_fields.json)
+#: Schemas of datasets whose rows are not records: their fields' file here.
+ROW_SCHEMAS = {ANNUAL_REPORT: "annual_report_fields.json", INSPECTION_RESULT: "inspection_result_fields.json"}
 
 
 def stable_id(*parts: str) -> str:
@@ -54,16 +57,16 @@ def vocabulary() -> dict[str, Any]:
 
 
 @cache
-def annual_report_schema() -> dict[str, Any]:
-    """The flat public fields of an annual report, one row per report (annual_report_fields.json)."""
-    return _read("annual_report_fields.json")
+def row_schema(name: str) -> dict[str, Any]:
+    """The flat public fields of a dataset that is not of records: annual reports, spot-check results."""
+    return _read(ROW_SCHEMAS[name])
 
 
 def schema_of(name: str) -> dict[str, Any]:
     if name == DERIVED:
         return derived_schema()
-    if name == ANNUAL_REPORT:
-        return annual_report_schema()
+    if name in ROW_SCHEMAS:
+        return row_schema(name)
     return schemas.kind_schema(name)
 
 
@@ -119,7 +122,7 @@ class Dataset:
     frequency: str
     issued: str
     schema: str
-    source: str  # records | entities | statistics | annual_reports
+    source: str  # records | entities | statistics | annual_reports | inspection_results
     kinds: tuple[str, ...]
     where: tuple[tuple[str, tuple[str, ...]], ...]
     on_list: bool

@@ -17,7 +17,7 @@ from typing import Any
 import schemas
 from projections.db import Database
 from projections.public import Moment, on_list_clause, public_clause, version_clause
-from projections.annual_reports import DATASET_COLUMNS
+from projections import annual_reports, inspection_results
 from publishing.definitions import Column, Dataset, vocabulary
 
 _SAFE_FIELD = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -290,24 +290,41 @@ INDEXES = (
 )
 
 
-class AnnualReportSource(Source):
-    """Annual reports' public parts, the version current at the moment (projections/annual_reports.py)."""
+class VersionedRowsSource(Source):
+    """Rows of a read model versioned by log position, the version current at the moment."""
 
-    alias = "a"
+    table = ""
+    dataset_columns: tuple[str, ...] = ()  # the table's columns that are the dataset's; the others are in `data`
 
     def from_clause(self, moment: Moment, ordered_by: str | None = None) -> tuple[str, list[Any]]:
-        return "v_annual_reports a", []
+        return f"{self.table} {self.alias}", []
 
     def conditions(self, moment: Moment) -> tuple[list[str], list[Any]]:
-        clause, params = version_clause(moment, "a")
+        clause, params = version_clause(moment, self.alias)
         return [clause], params
 
     def real_column(self, field: str) -> str | None:
-        return field if field in DATASET_COLUMNS else None
+        return field if field in self.dataset_columns else None
+
+
+class AnnualReportSource(VersionedRowsSource):
+    """Annual reports' public parts (projections/annual_reports.py)."""
+
+    alias, table, dataset_columns = "a", "v_annual_reports", annual_reports.DATASET_COLUMNS
+
+
+class InspectionResultSource(VersionedRowsSource):
+    """Spot-check results with their draw's seed and day (projections/inspection_results.py): every column a column."""
+
+    alias, table, dataset_columns = "i", "v_inspection_results", inspection_results.DATASET_COLUMNS
+
+    @property
+    def has_data(self) -> bool:
+        return False
 
 
 SOURCES: dict[str, type[Source]] = {"records": RecordSource, "entities": EntitySource, "statistics": StatisticsSource,
-                                    "annual_reports": AnnualReportSource}
+                                    "annual_reports": AnnualReportSource, "inspection_results": InspectionResultSource}
 
 
 def source_for(db: Database, dataset: Dataset) -> Source:

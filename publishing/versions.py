@@ -15,8 +15,12 @@ from domain.clock import CHINA
 from projections.db import Database
 from projections.moments import moment_at_position
 from projections.public import Moment
-from publishing.definitions import ANNUAL_REPORT, Dataset
+from publishing.definitions import ANNUAL_REPORT, INSPECTION_RESULT, Dataset
 from publishing.sources import RecordSource, source_for
+
+#: Datasets whose rows are a versioned read model of their own: source -> (table, the change key of `last_changes`).
+VERSIONED_TABLES = {"annual_reports": ("v_annual_reports", ANNUAL_REPORT),
+                    "inspection_results": ("v_inspection_results", INSPECTION_RESULT)}
 
 
 class PositionError(ValueError):
@@ -90,16 +94,18 @@ def last_changes(db: Database) -> dict[str, tuple[int, int]]:
     first, last = db.execute("SELECT MIN(valid_from), MAX(valid_from) FROM v_entities WHERE registered_in_city = 1")[0]
     if last is not None:
         out["entity"] = (first, last)
-    if db.table_exists("v_annual_reports"):
-        first, last = db.execute("SELECT MIN(valid_from), MAX(valid_from) FROM v_annual_reports")[0]
-        if last is not None:
-            out[ANNUAL_REPORT] = (first, last)
+    for table, key in VERSIONED_TABLES.values():
+        if db.table_exists(table):
+            first, last = db.execute(f"SELECT MIN(valid_from), MAX(valid_from) FROM {table}")[0]
+            if last is not None:
+                out[key] = (first, last)
     return out
 
 
 def change_span(dataset: Dataset, changes: dict[str, tuple[int, int]]) -> tuple[int, int] | None:
     """First and last position at which the dataset's rows may have changed (by kind, so at most late)."""
-    kinds = {"entities": ("entity",), "annual_reports": (ANNUAL_REPORT,)}.get(dataset.source, dataset.kinds)
+    kinds = {"entities": ("entity",), **{source: (key,) for source, (_, key) in VERSIONED_TABLES.items()}}.get(
+        dataset.source, dataset.kinds)
     spans = [changes[k] for k in kinds if k in changes]
     if not spans:
         return None
@@ -121,9 +127,10 @@ def activity(db: Database, dataset: Dataset, limit: int, offset: int) -> list[di
         statement = ("SELECT e.valid_from, l.recorded_at, l.event FROM v_entities e JOIN v_log l ON l.position = e.valid_from "
                      "WHERE e.registered_in_city = 1")
         params: list[Any] = []
-    elif dataset.source == "annual_reports":
-        statement = ("SELECT a.valid_from, l.recorded_at, l.event FROM v_annual_reports a "
-                     "JOIN v_log l ON l.position = a.valid_from")
+    elif dataset.source in VERSIONED_TABLES:
+        table = VERSIONED_TABLES[dataset.source][0]
+        statement = (f"SELECT DISTINCT t.valid_from, l.recorded_at, l.event FROM {table} t "
+                     "JOIN v_log l ON l.position = t.valid_from")
         params = []
     else:
         source = source_for(db, dataset)

@@ -25,3 +25,9 @@ def grading() -> dict[str, Any]:
 def warnings() -> dict[str, Any]:
     """The early-warning rule sets (信用风险预警规则)."""
     return load("warnings.json")
+
+
+@cache
+def inspection_results() -> dict[str, Any]:
+    """The outcomes of a spot check (抽查检查结果) with their legal basis and consequences."""
+    return load("inspection_results.json")

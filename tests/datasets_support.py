@@ -7,10 +7,12 @@ tests can show each one stays out of every resource.
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
-
+from application.supervision import Caller
 from domain.annual_reports import PAPER, Filing
 from domain.codes import make_credit_code
+from projections.public import Moment
 from tests.portal import live_server
 from tests.records import DEPTS, SCJG
 
@@ -102,9 +104,19 @@ def load_sample(platform: Any) -> int:
     withdrawn = platform.records.submit([{"kind": "penalty", "action": "withdraw", "reason": "决定被撤销", "authority_code": SCJG,
                                   "document_number": "本市监罚〔2025〕3号", "source_unit_code": SCJG}],
                                 department=None, submitter="test")
-    _, position = platform.annual_reports.file(Filing("test", PAPER, department=SCJG), annual_report(1),
-                                               filed_on="2026-03-02")
-    return position
+    platform.annual_reports.file(Filing("test", PAPER, department=SCJG), annual_report(1), filed_on="2026-03-02")
+    return spot_check(platform)
+
+
+def spot_check(platform: Any) -> int:
+    """A draw by the market regulator and the first drawn entity's result, its note carrying both traps."""
+    inspector = Caller("test", "submitter", SCJG)
+    drawn = platform.supervision.draw(inspector, "sample", Moment.now(platform.clock()))
+    first = drawn["entities"][0]
+    note = f"住所无人，联系电话{PHONE}，经营者身份证号{ID_NUMBER}"
+    return platform.supervision.record_results(inspector, UUID(drawn["draw_id"]), [
+        {"credit_code": first["credit_code"], "outcome": "unreachable", "inspected_on": drawn["drawn_on"],
+         "note": note}])
 
 
 def annual_report(n: int) -> dict[str, Any]:

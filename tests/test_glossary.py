@@ -14,6 +14,8 @@ from web import labels
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 TEXT = (".py", ".json", ".html", ".md", ".toml", ".txt", ".css", ".js")
+#: What older code answered, kept verbatim (tests/test_legacy_store.py undoes the renames when it compares).
+RECORDED = "tests/fixtures/legacy_store_"
 
 
 def readme_glossary() -> list[dict[str, str]]:
@@ -50,7 +52,8 @@ def test_the_portal_pages_show_the_glossarys_list_names(sqlite_platform):
 
 def tracked_text_files() -> list[Path]:
     out = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    return [ROOT / p for p in out.splitlines() if p.endswith(TEXT) and (ROOT / p).is_file()]
+    return [ROOT / p for p in out.splitlines()
+            if p.endswith(TEXT) and not p.startswith(RECORDED) and (ROOT / p).is_file()]
 
 
 def retired_words_in(text: str) -> list[str]:

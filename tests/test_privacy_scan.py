@@ -30,7 +30,7 @@ def twin(url: str) -> str:
 
 @pytest.fixture
 def demo(platform):
-    load_demo(platform, 120, 7)  # the records and the annual reports
+    load_demo(platform, 120, 7)  # the records, the annual reports and the spot-check results
     platform.runner.catch_up()
     items = list(generate(entities=120, seed=7))
     secrets = {str(item[f]) for item in items for f in _SECRET_FIELDS if item.get(f)}
@@ -51,9 +51,11 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     reports = platform.views_db.execute("SELECT DISTINCT credit_code, year FROM v_annual_reports ORDER BY 1, 2")
     cases = [n for (n,) in platform.views_db.execute("SELECT number FROM v_cases ORDER BY number")]
     assert cases, "the demo files complaints: their status pages are scanned too"
+    inspected = [f"/entities/{r[0]}" for r in platform.views_db.execute(
+        "SELECT DISTINCT entity_key FROM v_inspection_results ORDER BY 1")][:SAMPLE]
     queue = START + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
         [f"/entities/{e}" for e in rng.sample(entities, SAMPLE)] + \
-        [f"/entities/{c}/annual-reports/{y}" for c, y in rng.sample(reports, SAMPLE)] + \
+        [f"/entities/{c}/annual-reports/{y}" for c, y in rng.sample(reports, SAMPLE)] + inspected + \
         ["/complaints/statistics", *(f"/cases/{n}" for n in cases)]
     seen: set[str] = set()
     statuses: dict[int, int] = {}
@@ -75,3 +77,4 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
                     queue += [h for h in _HREF.findall(text) if h.replace("&amp;", "&") not in seen]
     assert len(seen) >= 200 and statuses[200] >= 400
     assert any(re.search(r"/annual-reports/\d{4}", u) for u in seen)  # the reports were crawled too
+    assert inspected and set(inspected) <= seen  # and the profiles showing spot-check results

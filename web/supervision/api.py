@@ -10,13 +10,17 @@ concession, inspection, consumption), a measure id (JC-01...), or absent for eve
 Checks, grades, warnings and draws need a token of any role and are recorded in the log:
 checks and draws as their own events, grade and warning reads as privileged reads. The
 measure catalog and the statistics are public.
+
+    POST /api/v1/inspections/{draw_id}/results  {"results": [{"credit_code", "outcome", "inspected_on", "note"}]}
+
+records the inspecting department's results (a submitter or reviewer token of the draw's
+department); they are public on the entities' profiles and in the spot-check-results dataset.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -25,14 +29,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from application.supervision import MAX_BATCH, Caller, MomentNotReached
+from domain.errors import ValidationFailed
 from domain.measures import UnknownMeasureError
+from projections.inspection_results import of_draw
 from stores.tokens import ROLES, Principal
 from web import params
 from web.audit.api import recorded_read
 from web.http import BodyTooLarge, authenticate, read_body
 from web.context import Platform
-from web.errors import error
+from web.errors import error, refusal
 from web.params import PublicError
+
+#: Who records inspection results: the inspecting department's staff (auditors and publishers only read).
+RESULT_ROLES = ("submitter", "reviewer")
 
 
 def caller_of(principal: Principal) -> Caller:
@@ -198,26 +207,59 @@ async def draw(request: Request) -> Response:
     return JSONResponse(result)
 
 
-def recorded_draw(request: Request) -> Callable[[], dict[str, Any]] | Response:
+async def draw_request(request: Request, roles: tuple[str, ...]) -> tuple[Principal, UUID] | Response:
+    """Who asks about which draw (the path's draw id), or the 401/403/404 answer."""
+    principal = await authenticate(request, roles)
+    if isinstance(principal, Response):
+        return principal
     try:
-        draw_id = UUID(request.path_params["draw_id"])
+        return principal, UUID(request.path_params["draw_id"])
     except ValueError:
         return error(404, "not_found", "抽查名单编号无效", "not a draw id")
-    return lambda: request.app.state.platform.supervision.replay_draw(draw_id)
+
+
+def results_of(platform: Platform, draw_id: UUID) -> list[dict[str, Any]]:
+    """The draw's current results, one per entity that has one."""
+    return [{"entity_key": key, **row} for key, row in sorted(of_draw(platform.views_db, str(draw_id)).items())]
+
+
+def replayed(platform: Platform, draw_id: UUID) -> dict[str, Any]:
+    """A recorded draw recomputed, with its results so far (KeyError when there is no such draw)."""
+    return {**platform.supervision.replay_draw(draw_id), "results": results_of(platform, draw_id)}
 
 
 async def draw_again(request: Request) -> Response:
     """GET /api/v1/inspections/{draw_id}: a recorded draw recomputed from its seed and moment."""
-    principal = await authenticate(request, ROLES)
-    if isinstance(principal, Response):
-        return principal
-    replay = recorded_draw(request)
-    if isinstance(replay, Response):
-        return replay
+    asked = await draw_request(request, ROLES)
+    if isinstance(asked, Response):
+        return asked
     try:
-        return JSONResponse(await run_in_threadpool(replay))
+        return JSONResponse(await run_in_threadpool(replayed, request.app.state.platform, asked[1]))
     except KeyError:
         return error(404, "not_found", "没有这次抽查记录", "no such draw")
+
+
+async def record_results(request: Request) -> Response:
+    """POST /api/v1/inspections/{draw_id}/results: the inspecting department records results, all or none."""
+    asked = await draw_request(request, RESULT_ROLES)
+    if isinstance(asked, Response):
+        return asked
+    principal, draw_id = asked
+    platform = request.app.state.platform
+    try:
+        body = json.loads(await read_body(request, platform.settings.max_body))
+    except BodyTooLarge:
+        return error(413, "too_large", "请求体过大", "the body is too large", field="body")
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        return error(400, "malformed_json", f"请求体不是合法的 JSON：{e}", f"the body is not valid JSON: {e}", field="body")
+    results = body.get("results") if isinstance(body, dict) else body
+    try:
+        position = await run_in_threadpool(platform.supervision.record_results, caller_of(principal), draw_id, results)
+    except ValidationFailed as exc:
+        return refusal(exc)
+    recorded = await run_in_threadpool(results_of, platform, draw_id)
+    return JSONResponse({"draw_id": str(draw_id), "changed": position is not None, "position": position,
+                         "results": recorded})
 
 
 async def statistics(request: Request) -> JSONResponse:

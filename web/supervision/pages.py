@@ -4,7 +4,8 @@
   with its reasons; the check is recorded like an API check. Officials sign in with their
   API token (kept in an HttpOnly, same-site cookie for this path after the first use).
 - /supervision/inspections: draw a risk-graded random inspection list with a published
-  seed; every recorded draw can be recomputed at /supervision/inspections/{id}.
+  seed; every recorded draw can be recomputed at /supervision/inspections/{id}, where the
+  inspecting department records each drawn entity's result (the form posts there).
 - /supervision/statistics: public charts (server-rendered SVG), numbers as CSV and JSON.
 """
 from __future__ import annotations
@@ -16,7 +17,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from domain.errors import ValidationFailed
 from domain.grading import GRADES
+from domain.inspections import outcomes
 from projections.supervision import recent_draws
 from stores.tokens import Principal, TokenError
 from web.supervision import api
@@ -103,32 +106,90 @@ async def inspections_page(request: Request) -> Response:
     return _remember(RedirectResponse(f"{PATH}/inspections/{drawn['draw_id']}", status_code=303), form)
 
 
-async def _recorded_draw(request: Request) -> dict[str, Any] | Response:
-    principal = await _signed_in(request, {})
+async def _recorded_draw(request: Request,
+                         form: dict[str, str] | None = None) -> tuple[Principal, dict[str, Any]] | Response:
+    """The signed-in official (form token, else the cookie) and the recorded draw of the path, or the refusal page."""
+    principal = await _signed_in(request, form or {})
     if isinstance(principal, str):
         return _page(request, "inspections.html", {"problem": principal, "settings": None, "recent": [],
                                                    "signed_in": False, "form": {}}, 401)
     try:
         draw_id = UUID(request.path_params["draw_id"])
-        return await run_in_threadpool(request.app.state.platform.supervision.recorded_draw, draw_id)
+        return principal, await run_in_threadpool(request.app.state.platform.supervision.recorded_draw, draw_id)
     except (ValueError, KeyError):
         return render(request, "error.html", {"status": 404, "code": "not_found", "zh": "没有这次抽查记录",
                                               "en": "no such draw", "as_of": None}, status=404)
 
 
 async def inspection_page(request: Request) -> Response:
-    drawn = await _recorded_draw(request)
-    if isinstance(drawn, Response):
-        return drawn
-    for e in drawn["entities"]:
-        e["district_name"] = labels.district(e["district"])
-    return _page(request, "inspection.html", {"draw": drawn, "grades": GRADES})
+    """GET: the draw with each drawn entity's result and the form; POST: record the results filled in."""
+    form = {k: str(v) for k, v in (await request.form()).items()} if request.method == "POST" else {}
+    found = await _recorded_draw(request, form)
+    if isinstance(found, Response):
+        return found
+    principal, drawn = found
+    problems: list[str] = []
+    if request.method == "POST":
+        outcome = await _record_results(request, principal, drawn, form)
+        if isinstance(outcome, Response):
+            return _remember(outcome, form)
+        problems = outcome
+    platform = request.app.state.platform
+    recorded = {r["entity_key"]: r for r in await run_in_threadpool(api.results_of, platform, UUID(drawn["draw_id"]))}
+    entities = [{**e, "district_name": labels.district(e["district"]), "result": recorded.get(e["entity_key"])}
+                for e in drawn["entities"]]
+    data = {"draw": {**drawn, "entities": entities}, "grades": GRADES, "outcomes": outcomes(),
+            "today": platform.clock().isoformat(), "problems": problems, "form": form,
+            "saved": request.query_params.get("saved")}
+    return _remember(_page(request, "inspection.html", data, 400 if problems else 200), form)
+
+
+def _submitted_results(form: dict[str, str], keys: list[str]) -> tuple[list[dict[str, str]], list[str]]:
+    """The results filled in on the form (rows with an outcome), and the entity key of each, in order."""
+    results, rows = [], []
+    for key in keys:
+        if not form.get(f"outcome.{key}"):
+            continue
+        result = {"entity_key": key, "outcome": form[f"outcome.{key}"],
+                  "inspected_on": form.get(f"inspected_on.{key}", "")}
+        result.update({k: form[f"{k}.{key}"] for k in ("note", "reason") if form.get(f"{k}.{key}", "").strip()})
+        results.append(result)
+        rows.append(key)
+    return results, rows
+
+
+async def _record_results(request: Request, principal: Principal, drawn: dict[str, Any],
+                          form: dict[str, str]) -> Response | list[str]:
+    """Record what the form holds: the redirect after it, or the problems to show on the page (in Chinese)."""
+    if principal.role not in api.RESULT_ROLES:
+        return [f"该令牌的角色（{principal.role}）不能记录检查结果，请使用检查部门的报送或审核令牌"]
+    names = {e["entity_key"]: e["name"] for e in drawn["entities"]}
+    results, rows = _submitted_results(form, list(names))
+    if not results:
+        return ["请至少为一个主体选择检查结果"]
+    try:
+        position = await run_in_threadpool(request.app.state.platform.supervision.record_results,
+                                           api.caller_of(principal), UUID(drawn["draw_id"]), results)
+    except ValidationFailed as exc:
+        return [_on_row(e.field, e.zh, rows, names) for e in exc.errors]
+    saved = 0 if position is None else 1  # 0: every result was recorded so already
+    return RedirectResponse(f"{PATH}/inspections/{drawn['draw_id']}?saved={saved}#results", status_code=303)
+
+
+def _on_row(field: str, message: str, rows: list[str], names: dict[str, str]) -> str:
+    """A refusal about results[i], said about the entity of that row."""
+    if field.startswith("results[") and "]" in field:
+        index = field[len("results["):field.index("]")]
+        if index.isdigit() and int(index) < len(rows):
+            return f"{names[rows[int(index)]]}：{message}"
+    return message
 
 
 async def inspection_csv(request: Request) -> Response:
-    drawn = await _recorded_draw(request)
-    if isinstance(drawn, Response):
-        return drawn
+    found = await _recorded_draw(request)
+    if isinstance(found, Response):
+        return found
+    _, drawn = found
     rows = [{"seed": drawn["seed"], "position": drawn["as_of"]["position"], "today": drawn["as_of"]["today"],
              **e, "district_name": labels.district(e["district"])} for e in drawn["entities"]]
     return api.csv_response(rows, f"inspection-{drawn['draw_id']}.csv")
