@@ -6,6 +6,7 @@ model's ordinary steps (`Cases.step`), configured in schemas/case_workflows.json
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from application.cases import Cases
@@ -17,9 +18,10 @@ from domain.records import entity_id
 
 
 class Complaints:
-    def __init__(self, cases: Cases):
+    def __init__(self, cases: Cases, is_agency: Callable[[str], bool]):
         self.cases = cases
         self.ledger = cases.ledger
+        self.is_agency = is_agency  # whether a code has an agency filing (the registry's read model)
 
     def department_of(self, category: str) -> str:
         key = complaints.categories()[category]["department"]
@@ -34,6 +36,10 @@ class Complaints:
             raise NotFoundError("subject_key", "unknown_entity",
                                 f"本平台没有统一社会信用代码为 {filing['subject_key']} 的市场主体，请核对或先在首页搜索名称",
                                 f"no market entity {filing['subject_key']} here; check the code or search by name")
+        if filing["subject_type"] == "agency" and not self.is_agency(filing["subject_key"]):
+            raise NotFoundError("subject_key", "not_an_agency",
+                                f"{filing['subject_key']} 不是本市备案的信用服务机构（见 /agencies）；投诉其他市场主体请选择“市场主体”",
+                                f"{filing['subject_key']} is not a registered credit-service agency (see /agencies)")
         department = self.department_of(filing["category"])
         linked: list[str] = []
 

@@ -18,6 +18,7 @@ from application.supervision import Supervision
 from domain.cases import case_limits
 from domain.submission import Checker, make_checker
 from gongshi.config import Settings
+from projections import agencies
 from projections.annual_reports import AnnualReportViews  # also registers the report events' topics
 from projections.cases import CaseViews  # also registers the case events' topics for decoding
 from projections.db import Database
@@ -72,7 +73,7 @@ class Platform:
 
     @cached_property
     def complaints(self) -> Complaints:
-        return Complaints(self.cases)
+        return Complaints(self.cases, lambda code: agencies.is_agency(self.views_db, code))
 
     @cached_property
     def annual_reports(self) -> AnnualReports:

@@ -56,3 +56,9 @@ def _agency(view: dict[str, Any]) -> dict[str, Any]:
     return {**view, "name": view["party_name"], "agency_type": fields.get("agency_type"),
             "status": fields.get("status"), "regulator": fields.get("regulator"),
             "practitioners": fields.get("practitioners", []), "exit_date": fields.get("exit_date")}
+
+
+def is_agency(db: Database, credit_code: str) -> bool:
+    """The code has a current agency filing (withdrawn ones do not count)."""
+    return bool(db.execute("SELECT 1 FROM v_records WHERE kind = ? AND credit_code = ? AND valid_to IS NULL "
+                           "AND status = 'active' LIMIT 1", (KIND, credit_code)))

@@ -77,3 +77,12 @@ def test_an_entity_that_is_not_an_agency_has_no_agency_file(client, platform):
     from tests.records import COMPANY
     assert client.get(f"/api/v1/agencies/{COMPANY}").status_code == 404
     assert client.get("/api/v1/agencies/123").status_code == 400
+
+
+def test_a_complaint_about_an_agency_must_name_a_registered_one(client, platform):
+    platform.records.submit([entity()], department=SCJG, submitter="test")
+    from tests.records import COMPANY
+    answer = client.post("/api/v1/complaints", json={
+        "kind": "complaint", "category": "credit_service", "subject_type": "agency", "subject_key": COMPANY,
+        "facts": "收费删除失信记录。", "contact": {"name": "赵敏", "phone": "13900001111"}})
+    assert answer.status_code == 404 and answer.json()["error"]["code"] == "not_an_agency"
