@@ -65,11 +65,13 @@ def demo(entities: int, seed: int, out: Path | None, if_empty: bool) -> None:
             return
         from gongshi.loading import load_demo
 
-        summary, reports = load_demo(platform, entities, seed)
+        summary, reports, runs = load_demo(platform, entities, seed)
         click.echo(f"loaded {summary.accepted} items ({summary.duplicates} already present, "
                    f"{summary.rejected} rejected); log position {platform.ledger.position()}")
         click.echo(f"filed {reports.accepted} annual reports ({reports.duplicates} already present, "
                    f"{reports.rejected} rejected); log position {platform.ledger.position()}")
+        for run in runs:
+            click.echo(f"deadline job {run.line()}")
         _catch_up(platform)
     finally:
         platform.close()
