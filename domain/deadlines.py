@@ -106,6 +106,7 @@ class Listing:
 
     record_id: str
     kind: str
+    list_type: str | None
     credit_code: str
     party_name: str
     document_number: str
@@ -285,7 +286,8 @@ class Decider:
 
     # -- listed for years ---------------------------------------------------------------------------------
     def _serious(self, rule: Rule, facts: Facts, plan: Plan, known: set[str], removed_today: set[str]) -> None:
-        on_serious = {listing.credit_code for listing in facts.listings if listing.rule_id == rule.id and listing.on_list}
+        on_serious = {listing.credit_code for listing in facts.listings
+                      if listing.kind == rule.decides and listing.list_type == rule.list_type and listing.on_list}
         months = (rule.years or 0) * 12
         due = sorted((listing for listing in facts.listings
                       if listing.kind == rule.listed_kind and listing.on_list and listing.record_id not in removed_today
@@ -302,7 +304,7 @@ class Decider:
                 plan.already[rule.id] += 1
                 continue
             if listing.credit_code in on_serious:
-                continue  # already on the serious list for an older listing of the same entity
+                continue  # on the serious list already (for an older listing, or decided by its department)
             on_serious.add(listing.credit_code)
             reached = add_months(dt.date.fromisoformat(listing.decision_date), months)
             plan.decisions.append(self._decision(rule, fields, rule.due(reached)))

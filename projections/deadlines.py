@@ -45,14 +45,14 @@ class DeadlineFacts:
         on_list, params = on_list_clause(moment)
         kinds = ",".join("?" * len(LISTING_KINDS))
         rows = self.db.execute(
-            "SELECT r.record_id, r.kind, r.credit_code, r.party_name, r.document_number, r.authority_code, "
+            "SELECT r.record_id, r.kind, r.list_type, r.credit_code, r.party_name, r.document_number, r.authority_code, "
             f"r.decision_date, r.data, CASE WHEN r.status = 'active' AND {on_list} THEN 1 ELSE 0 END "
             f"FROM v_records r WHERE r.valid_to IS NULL AND r.kind IN ({kinds}) AND r.credit_code IS NOT NULL",
             (*params, *LISTING_KINDS))
         out = []
-        for rid, kind, code, name, document, authority, decided, data, listed in rows:
+        for rid, kind, list_type, code, name, document, authority, decided, data, listed in rows:
             fields = json.loads(data)
-            out.append(Listing(rid, kind, code, name or "", document, authority, decided, fields.get("cause"),
+            out.append(Listing(rid, kind, list_type, code, name or "", document, authority, decided, fields.get("cause"),
                                fields.get("rule_id"), fields.get("report_year"), bool(listed),
                                (fields.get("removal") or {}).get("document_number")))
         return out

@@ -1,6 +1,9 @@
 """The demo data fills every open dataset, and nothing private reaches any resource in any format."""
 from __future__ import annotations
 
+import collections
+import json
+
 import pytest
 
 from gongshi.loading import load_demo
@@ -50,3 +53,14 @@ def test_the_demo_files_most_annual_reports_some_late_some_revised_and_leaves_so
     enterprises = demo.views_db.execute("SELECT COUNT(*) FROM v_entities WHERE valid_to IS NULL AND registered_in_city = 1 "
                                         "AND substr(credit_code, 1, 2) IN ('91', '92', '93') AND status <> '注销'")[0][0]
     assert 0.8 < filed_last_year / enterprises < 0.97  # some are missing: the deadline job lists them
+
+
+@pytest.mark.slow
+def test_the_demo_shows_the_listings_and_marks_the_deadline_job_decided(demo):
+    rows = demo.views_db.query("SELECT kind, data FROM v_records WHERE valid_to IS NULL "
+                               "AND kind IN ('anomaly_listing', 'abnormal_mark', 'dishonesty_listing')")
+    by_rule = collections.Counter((r["kind"], json.loads(r["data"]).get("rule_id")) for r in rows)
+    assert by_rule[("anomaly_listing", "AR-MISSED-ANOMALY")] > 100 and by_rule[("abnormal_mark", "IB-MISSED-MARK")] > 20
+    assert by_rule[("dishonesty_listing", "ANOMALY-3Y-SERIOUS")] > 0
+    causes = {json.loads(r["data"])["cause"] for r in rows if json.loads(r["data"]).get("rule_id") == "AR-MISSED-ANOMALY"}
+    assert causes == {"未按规定报送年度报告"}
