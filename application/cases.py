@@ -109,7 +109,7 @@ class Cases:
                 **_subject(number, record, actor), statement=(statement or "").strip()[:MAX_TEXT], materials=materials,
                 limits=limits_for(REPAIR, today), on=today.isoformat(), submitter=actor.identity))
 
-        return self._open(REPAIR, today, open_case)
+        return self.open_new(REPAIR, today, open_case)
 
     def raise_objection(self, actor: Actor, record_id: str, grounds: list[str], statement: str,
                         materials: list[dict[str, Any]], today: dt.date) -> tuple[str, int]:
@@ -126,7 +126,7 @@ class Cases:
                 **_subject(number, record, actor), grounds=chosen, statement=text, materials=materials,
                 limits=limits_for(OBJECTION, today), on=today.isoformat(), submitter=actor.identity))
 
-        return self._open(OBJECTION, today, open_case)
+        return self.open_new(OBJECTION, today, open_case)
 
     @staticmethod
     def _opened(docket: Docket, case: Case) -> list[Any]:
@@ -135,14 +135,14 @@ class Cases:
         docket.opened(case)
         return [case, docket]
 
-    def _open(self, kind: str, today: dt.date, open_case: Callable[[str], list[Any]]) -> tuple[str, int]:
+    def open_new(self, kind: str, today: dt.date, open_case: Callable[[str], list[Any]]) -> tuple[str, int]:
         numbers: list[str] = []
 
         def command() -> list[Any]:
             numbers.append(new_case_number(kind, today))  # drawn again if a retry follows a (vanishingly rare) clash
             return open_case(numbers[-1])
 
-        position = self._save(command)
+        position = self.save(command)
         return numbers[-1], position
 
     # -- steps ----------------------------------------------------------------------------------------
@@ -151,10 +151,10 @@ class Cases:
         """Take one configured step on a case (accept, refuse, approve, withdraw...); returns the log position."""
         case_kind = kind or self.case(number).kind
         configured = workflows()[case_kind].step(step)
-        if configured.name in ("supply_material", "resolve"):  # these carry more than a reason
+        if configured.name in ("supply_material", "resolve", "transfer", "conclude"):  # these carry more than a reason
             raise InputError("step", "unknown_step", f"未知的办理操作：{step}", f"unknown step {step}")
         text = step_reason(configured, reason)
-        return self._save(lambda: self._take(case_kind, number, configured, actor, text, today))
+        return self.save(lambda: self.take(case_kind, number, configured, actor, text, today))
 
     def supply_material(self, actor: Actor, number: str, statement: str, materials: list[dict[str, Any]],
                         today: dt.date) -> int:
@@ -163,7 +163,7 @@ class Cases:
         if not text and not materials:
             raise InputError("materials", "required", "请上传补充材料或填写补充说明", "upload material or write a statement")
         configured = workflows()[OBJECTION].step("supply_material")
-        return self._save(lambda: self._take(OBJECTION, number, configured, actor, text, today, materials=materials))
+        return self.save(lambda: self.take(OBJECTION, number, configured, actor, text, today, materials=materials))
 
     def resolve_objection(self, actor: Actor, number: str, outcome: str, reason: str | None, patch: Any,
                           today: dt.date) -> int:
@@ -180,10 +180,10 @@ class Cases:
             objections.settle(record, outcome, text, actor, fields, window)
             record.close_objection(str(case.id), outcome, actor.identity)
 
-        return self._save(lambda: self._take(OBJECTION, number, configured, actor, text, today, settle=settle,
+        return self.save(lambda: self.take(OBJECTION, number, configured, actor, text, today, settle=settle,
                                              outcome=outcome))
 
-    def _take(self, kind: str, number: str, step: Step, actor: Actor, reason: str, today: dt.date, *,
+    def take(self, kind: str, number: str, step: Step, actor: Actor, reason: str, today: dt.date, *,
               settle: Callable[[Case, Record], None] | None = None, **extra: Any) -> list[Any]:
         """The step on the case, then its effects on the record and the docket: [case, record?, docket?]."""
         case = self.case(number, kind)
@@ -203,14 +203,14 @@ class Cases:
                 record.close_objection(str(case.id), step.outcome or "", actor.identity)
         touched: list[Any] = [case] if record is None else [case, record]
         if step.closes:
-            docket = self.docket(case.credit_code)
+            docket = self.docket(case.docket_key)
             docket.closed(case.id)
             if step.bars:
                 docket.repair_revoked(case.id, today)
             touched.append(docket)
         return touched
 
-    def _save(self, command: Callable[[], Sequence[Any]]) -> int:
+    def save(self, command: Callable[[], Sequence[Any]]) -> int:
         position = last_position(self.ledger.execute(command))
         self.catch_up()
         return position or self.ledger.position()

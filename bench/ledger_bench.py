@@ -69,17 +69,20 @@ def bare_library(settings: Settings, path: Path) -> float:
     platform = Platform(settings)
     ledger: Ledger = platform.ledger
     started = time.perf_counter()
+    seen: set = set()
     for start in range(0, len(items), 1000):
         aggregates = []
         for item in items[start:start + 1000]:
             fields = {k: v for k, v in item.items() if k != "kind"}
             department = fields.get("source_unit_code", "")
             if "authority_code" in fields and "document_number" in fields:
-                aggregates.append(Record(kind=item["kind"], fields=fields, department=department, submitter="bench",
-                                         window=None, digest=digest(fields)))
+                aggregate = Record(kind=item["kind"], fields=fields, department=department, submitter="bench",
+                                   window=None, digest=digest(fields))
             else:
-                aggregates.append(Entity(fields=fields, department=department, submitter="bench",
-                                         digest=digest(fields)))
+                aggregate = Entity(fields=fields, department=department, submitter="bench", digest=digest(fields))
+            if aggregate.id not in seen:  # a registration change has its entity's natural key: one aggregate each
+                seen.add(aggregate.id)
+                aggregates.append(aggregate)
         ledger.save(*aggregates)
     rate = len(items) / (time.perf_counter() - started)
     platform.close()

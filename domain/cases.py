@@ -260,6 +260,16 @@ class Case(Aggregate):
     def workflow(cls) -> Workflow:
         return workflows()[cls.kind]
 
+    @property
+    def docket_key(self) -> str:
+        """Whose docket lists this case while it is open: the firm's, for a case about its record."""
+        return self.credit_code
+
+    @property
+    def docket_item(self) -> str:
+        """What makes a second open case of this kind on that docket the same case: the record."""
+        return self.record_id
+
     def since(self, status: str) -> str | None:
         """The day the case last entered `status`."""
         return next((s["on"] for s in reversed(self.steps) if s["status"] == status), None)
@@ -314,7 +324,8 @@ def case_not_found(number: str) -> CaseNotFoundError:
 
 # -- the docket -------------------------------------------------------------------------------------
 class Docket(Aggregate):
-    """A firm's open cases (one per record and case kind) and its repair revocations."""
+    """A firm's open cases (one per record and case kind) and its repair revocations; for complaints, a
+    subject's open cases (one per category, filer and facts). `credit_code` is the docket's key."""
 
     TOPIC = "gongshi:Docket"
 
@@ -367,7 +378,7 @@ class Docket(Aggregate):
 
     def opened(self, case: Case) -> None:
         self.trigger_event(self.CaseOpened, case_id=str(case.id), number=case.number, case_kind=case.kind,
-                           record_id=case.record_id)
+                           record_id=case.docket_item)
 
     def closed(self, case_id: UUID) -> None:
         if str(case_id) in self.open:

@@ -17,13 +17,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import orjson
 
 import schemas
 from domain.submission import ACCEPTED, DUPLICATE, REJECTED, CheckedItem, Checker, make_checker
-from gongshi.platform import Platform
+
+if TYPE_CHECKING:  # the checking worker imports this module: it must not load the composition root
+    from gongshi.platform import Platform
 
 BATCH_SIZE = 1000
 PARALLEL_FROM_LINES = 20_000

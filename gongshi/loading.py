@@ -1,4 +1,4 @@
-"""Load submission items (in batches) and annual reports into the ledger, with a progress bar."""
+"""Load submission items (in batches), annual reports and complaints into the ledger, with progress bars."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +10,8 @@ from tqdm import tqdm
 
 from application.deadlines import RunSummary
 from domain.annual_reports import ONLINE, Filing, deadline
+from domain.cases import Actor
+from domain.complaints import COMPLAINT_CASE
 from domain.deadlines import report_years
 from domain.errors import ValidationFailed
 from domain.submission import ACCEPTED, DUPLICATE, REJECTED
@@ -17,6 +19,7 @@ from domain.workdays import calendar
 from gongshi.demo import generate
 from gongshi.demo.annual_reports import DemoReport, generate_reports
 from gongshi.demo.common import END_ISO
+from gongshi.demo.complaints import DemoComplaint, generate_complaints
 from gongshi.importer import ImportSummary
 from gongshi.platform import Platform
 
@@ -83,7 +86,7 @@ def deadline_days(end: dt.date) -> list[dt.date]:
 
 
 def load_demo(platform: Platform, entities: int, seed: int) -> tuple[ImportSummary, ImportSummary, list[RunSummary]]:
-    """`gongshi demo`: the records, the entities' annual reports, then the deadline job's decisions on them."""
+    """`gongshi demo`: the records, the entities' annual reports, complaints, then the deadline job's decisions."""
     registered: dict[str, dict[str, Any]] = {}
 
     def remembering(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -95,5 +98,30 @@ def load_demo(platform: Platform, entities: int, seed: int) -> tuple[ImportSumma
 
     records = load_items(platform, remembering(generate(entities=entities, seed=seed)), desc="载入 loading demo")
     reports = load_reports(platform, generate_reports(registered.values(), seed), desc="年报 annual reports")
+    load_complaints(platform, generate_complaints(registered.values(), seed))
     runs = run_deadlines(platform, deadline_days(dt.date.fromisoformat(END_ISO)), desc="到期决定 deadlines")
     return records, reports, runs
+
+
+def load_complaints(platform: Platform, complaints: Iterable[DemoComplaint]) -> int:
+    """File the demo's complaints on their days and take the handling departments' steps; the number filed."""
+    codes = {d.key: d.code for d in platform.ledger.catalog.departments.values()}
+    filed = 0
+    for demo in tqdm(complaints, desc="投诉 complaints", unit=" cases"):
+        on = dt.date.fromisoformat(demo.on)
+        number, _, linked = platform.complaints.file(demo.filing, [], "demo", on)
+        if linked:
+            continue
+        filed += 1
+        department = platform.complaints.department_of(demo.filing["category"])
+        for step, day, body in demo.steps:
+            actor, when = Actor.reviewer(f"demo:{department}", department), dt.date.fromisoformat(day)
+            if step == "transfer":
+                target = codes[body["to"]] if codes[body["to"]] != department else codes["SCJG"]
+                platform.complaints.transfer(actor, number, target, body["reason"], when)
+                department = target
+            elif step == "conclude":
+                platform.complaints.conclude(actor, number, body["outcome"], body["reason"], when)
+            else:
+                platform.cases.step(actor, number, step, body.get("reason"), when, COMPLAINT_CASE)
+    return filed

@@ -11,6 +11,7 @@ import schemas
 from application.annual_reports import AnnualReports
 from application.audit import AuditTrail
 from application.cases import Cases
+from application.complaints import Complaints
 from application.deadlines import Deadlines
 from application.ledger import Ledger
 from application.records import Records
@@ -71,6 +72,10 @@ class Platform:
     @cached_property
     def cases(self) -> Cases:
         return Cases(self.ledger, self.checker, schemas.publicity_rules(), self.catch_up)
+
+    @cached_property
+    def complaints(self) -> Complaints:
+        return Complaints(self.cases)
 
     @cached_property
     def annual_reports(self) -> AnnualReports:

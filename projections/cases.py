@@ -1,4 +1,6 @@
-"""The read model of repair and objection cases: reviewers' and firms' lists, public status.
+"""The read model of cases (repairs, objections, complaints): reviewers' and firms' lists, public status.
+
+A complaint's contact details are not here: only its handling department reads them, from the case.
 
 One row per case, its current state: status, the stage whose clock is running, the
 deadline of that stage (computed with domain/workdays.py from the limits stored in the
@@ -11,15 +13,16 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from domain import objections, repair
+from domain import complaints, objections, repair
 from domain.cases import OBJECTION, REPAIR, CaseStep, deadline, workflows
-from projections.tracked import TrackedTables
+from domain.complaints import COMPLAINT_CASE
 from projections.runner import Event
+from projections.tracked import TrackedTables
 
 COLUMNS = (
     "case_id", "number", "kind", "record_id", "record_kind", "document_number", "credit_code", "party_name",
     "department", "grounds", "status", "outcome", "stage", "since", "due", "submitted_on", "updated_on",
-    "late", "last_reason", "limits", "position",
+    "late", "last_reason", "limits", "position", "category", "subject_type", "complaint_kind",
 )
 _INT = {"late", "position"}
 _COLUMN_DDL = ", ".join(f"{c} {'BIGINT' if c in _INT else 'TEXT'}" for c in COLUMNS)
@@ -29,7 +32,8 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS v_cases_department ON v_cases (department, stage, due)",
     "CREATE INDEX IF NOT EXISTS v_cases_firm ON v_cases (credit_code, submitted_on)",
 ]
-_SUBMITTED = {repair.RepairCase.Submitted: REPAIR, objections.ObjectionCase.Submitted: OBJECTION}
+_SUBMITTED = {repair.RepairCase.Submitted: REPAIR, objections.ObjectionCase.Submitted: OBJECTION,
+              complaints.ComplaintCase.Submitted: COMPLAINT_CASE}
 _STEPS = (CaseStep,)
 
 
@@ -40,7 +44,7 @@ def overdue_sql(alias: str = "c") -> str:
 
 class CaseViews(TrackedTables):
     name = "case_views"
-    layout = 1
+    layout = 2  # 2: complaints' category, subject type and kind
     schema = SCHEMA
     tables = ("v_cases",)
 
@@ -74,6 +78,8 @@ class CaseViews(TrackedTables):
             "grounds": json.dumps(getattr(event, "grounds", []), ensure_ascii=False), "status": "submitted",
             "outcome": None, "submitted_on": event.on, "updated_on": event.on, "late": 0, "last_reason": None,
             "limits": json.dumps(event.limits, ensure_ascii=False, sort_keys=True),
+            "category": getattr(event, "category", None), "subject_type": event.subject_type,
+            "complaint_kind": getattr(event, "complaint_kind", None),
         }
         _enter_stage(row, event.on)
         return row
@@ -83,7 +89,8 @@ class CaseViews(TrackedTables):
         if row["due"] and event.on > row["due"]:
             row["late"] += 1
         row.update(status=event.status, updated_on=event.on, last_reason=event.reason or row["last_reason"],
-                   outcome=getattr(event, "outcome", row["outcome"]))
+                   outcome=getattr(event, "outcome", row["outcome"]),
+                   department=getattr(event, "to_department", row["department"]))
         _enter_stage(row, event.on)
 
     # -- queries -----------------------------------------------------------------------------------------
@@ -134,3 +141,23 @@ def _decoded(row: dict[str, Any]) -> dict[str, Any]:
     row["limits"] = json.loads(row["limits"] or "{}")
     row["overdue"] = bool(row["overdue"])
     return row
+
+
+def complaint_statistics(db: Any, today: str) -> list[dict[str, Any]]:
+    """Complaints and reports per category and handling department: filed, open, concluded, on time, upheld.
+
+    "On time" counts closed cases whose every stage was decided within its limit (`late` = 0);
+    "overdue" counts open cases past their deadline today. No case is identified.
+    """
+    rows = db.query(
+        "SELECT c.category, c.department, COUNT(*) AS filed, "
+        "SUM(CASE WHEN c.stage IS NOT NULL THEN 1 ELSE 0 END) AS open, "
+        f"SUM(CASE WHEN c.stage IS NOT NULL AND {overdue_sql()} THEN 1 ELSE 0 END) AS overdue, "
+        "SUM(CASE WHEN c.stage IS NULL THEN 1 ELSE 0 END) AS closed, "
+        "SUM(CASE WHEN c.stage IS NULL AND c.late = 0 THEN 1 ELSE 0 END) AS closed_on_time, "
+        "SUM(CASE WHEN c.outcome IN ('substantiated', 'partly') THEN 1 ELSE 0 END) AS upheld "
+        "FROM v_cases c WHERE c.kind = ? GROUP BY c.category, c.department ORDER BY c.category, c.department",
+        (today, COMPLAINT_CASE))
+    for row in rows:
+        row["on_time_rate"] = round(row["closed_on_time"] / row["closed"], 3) if row["closed"] else None
+    return rows

@@ -12,8 +12,6 @@ import os
 from pathlib import Path
 
 from search.interface import SearchError, SearchIndex
-from search.tantivy_backend import TantivyIndex
-from search.whoosh_backend import WhooshIndex
 
 ENGINE_VARIABLE = "GONGSHI_SEARCH_ENGINE"
 ENGINES = ("tantivy", "whoosh")
@@ -44,4 +42,12 @@ def open_index(path: str | os.PathLike[str], engine: str | None = None) -> Searc
     name = engine_name(engine)
     directory = Path(path) / f"{name}-v{LAYOUT_VERSION}"
     directory.mkdir(parents=True, exist_ok=True)
-    return TantivyIndex(directory) if name == "tantivy" else WhooshIndex(directory)
+    # Only the chosen engine is imported, and only when an index is opened: the analysis both
+    # use loads pypinyin's dictionaries (~100 MB, ~0.5 s), which a process that never searches
+    # (an import's checking worker, the CLI's other commands) should not pay for. No cycle: the
+    # backends import search.interface, never this module.
+    if name == "tantivy":
+        from search.tantivy_backend import TantivyIndex
+        return TantivyIndex(directory)
+    from search.whoosh_backend import WhooshIndex
+    return WhooshIndex(directory)

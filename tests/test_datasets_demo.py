@@ -56,6 +56,14 @@ def test_the_demo_files_most_annual_reports_some_late_some_revised_and_leaves_so
 
 
 @pytest.mark.slow
+def test_the_demo_has_complaints_at_every_stage_some_transferred_some_concluded(demo):
+    rows = demo.views_db.query("SELECT status, COUNT(*) AS n FROM v_cases WHERE kind = 'complaint' GROUP BY status")
+    statuses = {r["status"]: r["n"] for r in rows}
+    assert sum(statuses.values()) >= 20 and statuses.get("concluded", 0) >= 5 and statuses.get("submitted", 0) >= 1
+    assert {"accepted", "acknowledged"} & set(statuses)
+
+
+@pytest.mark.slow
 def test_the_demo_shows_the_listings_and_marks_the_deadline_job_decided(demo):
     rows = demo.views_db.query("SELECT kind, data FROM v_records WHERE valid_to IS NULL "
                                "AND kind IN ('anomaly_listing', 'abnormal_mark', 'dishonesty_listing')")

@@ -12,6 +12,7 @@ from tests.portal import client
 from web import labels
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
 TEXT = (".py", ".json", ".html", ".md", ".toml", ".txt", ".css", ".js")
 
 
@@ -61,6 +62,7 @@ def retired_words_in(text: str) -> list[str]:
 def test_no_retired_word_is_used_outside_the_title_of_a_law():
     offenders = [f"{path.relative_to(ROOT)}: {word}" for path in tracked_text_files()
                  if path.name not in ("glossary.json", Path(__file__).name)
+                 and FIXTURES not in path.parents  # fixtures keep what older code wrote, words and all
                  for word in retired_words_in(path.read_text("utf-8", errors="replace"))]
     assert offenders == []
 

@@ -9,6 +9,7 @@ import pytest
 
 from gongshi.demo import generate
 from gongshi.demo.annual_reports import generate_reports
+from gongshi.demo.complaints import generate_complaints
 from gongshi.loading import load_demo
 from tests.portal import client, id_numbers_in, mobiles_in
 
@@ -37,6 +38,8 @@ def demo(platform):
     assert reports
     secrets |= {r.report["phone"] for r in reports}
     secrets |= {c["id_number"] for r in reports for c in r.report.get("contributions", []) if c.get("id_number")}
+    complaints = list(generate_complaints([i for i in items if i.get("kind") == "entity"], 7))
+    secrets |= {c.filing["contact"]["phone"] for c in complaints if c.filing["contact"]}
     assert any(len(s) == 18 for s in secrets) and any(len(s) == 11 for s in secrets)
     return secrets
 
@@ -46,9 +49,12 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     records = [r["record_id"] for r in platform.views_db.query("SELECT DISTINCT record_id FROM v_records ORDER BY 1")]
     entities = [r["entity_key"] for r in platform.views_db.query("SELECT DISTINCT entity_key FROM v_entities ORDER BY 1")]
     reports = platform.views_db.execute("SELECT DISTINCT credit_code, year FROM v_annual_reports ORDER BY 1, 2")
+    cases = [n for (n,) in platform.views_db.execute("SELECT number FROM v_cases ORDER BY number")]
+    assert cases, "the demo files complaints: their status pages are scanned too"
     queue = START + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
         [f"/entities/{e}" for e in rng.sample(entities, SAMPLE)] + \
-        [f"/entities/{c}/annual-reports/{y}" for c, y in rng.sample(reports, SAMPLE)]
+        [f"/entities/{c}/annual-reports/{y}" for c, y in rng.sample(reports, SAMPLE)] + \
+        ["/complaints/statistics", *(f"/cases/{n}" for n in cases)]
     seen: set[str] = set()
     statuses: dict[int, int] = {}
     with client(platform) as c:

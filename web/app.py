@@ -19,6 +19,9 @@ from web import errors, openapi
 from web.audit import api as audit
 from web.audit import docs as audit_docs
 from web.audit import log
+from web.complaints import api as complaints
+from web.complaints import docs as complaints_docs
+from web.complaints import pages as complaint_pages
 from web.context import Platform
 from web.departments import api as departments
 from web.departments import docs as departments_docs
@@ -43,7 +46,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCHEMAS}  # the reusable schemas of /api/v1/openapi.json
 
 P, S, D, C, A = public_docs.DOCS, supervision_docs.DOCS, departments_docs.DOCS, cases_docs.DOCS, audit_docs.DOCS
-R = annual_report_docs.DOCS
+R, Q = annual_report_docs.DOCS, complaints_docs.DOCS
 POST, GET_POST = ("POST",), ["GET", "POST"]
 
 ROUTES: list[BaseRoute] = [
@@ -119,6 +122,14 @@ ROUTES: list[BaseRoute] = [
     Route("/firm/records/{record_id}/objection", firm.objection_form, methods=GET_POST),
     Route("/firm/cases/{number}", firm.case_page),
     Route("/firm/cases/{number}/{action}", firm.case_page, methods=["POST"]),
+    # complaints and reports: anyone files and follows them; the handling department decides
+    Route("/complaints", complaint_pages.complaint_form, methods=GET_POST),
+    Route("/complaints/statistics", complaint_pages.statistics_page),
+    api("/api/v1/complaints/statistics", complaints.statistics, Q),
+    api("/api/v1/complaints", complaints.file_complaint, Q, POST),
+    api("/api/v1/complaints", complaints.list_complaints, Q),
+    api("/api/v1/complaints/{number}", complaints.get_complaint, Q),
+    api("/api/v1/complaints/{number}/{step}", complaints.complaint_step, Q, POST),
     Route("/cases", firm.status_page),
     Route("/cases/{number}", firm.status_page),
     # reviewers

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from application.annual_reports import AnnualReports
 from application.audit import AuditTrail
 from application.cases import Cases
+from application.complaints import Complaints
 from application.ledger import Ledger
 from application.records import Records
 from application.supervision import Supervision
@@ -55,6 +56,8 @@ class Platform(Protocol):
     def records(self) -> Records: ...
     @property
     def cases(self) -> Cases: ...
+    @property
+    def complaints(self) -> Complaints: ...
     @property
     def annual_reports(self) -> AnnualReports: ...
     @property

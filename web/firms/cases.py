@@ -15,15 +15,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from domain import objections
+from domain import complaints, objections
 from domain.cases import OBJECTION, Actor, Case, stage_labels, workflows
+from domain.complaints import COMPLAINT_CASE
 from domain.errors import InputError
 from domain.workdays import calendar
 from projections.record_queries import current_record
 from stores.sessions import ANONYMOUS, FIRM, Session
 from web import sessions
-from web.http import authenticate
 from web.errors import error
+from web.http import authenticate
 from web.labels import KINDS
 
 RECORD_STATUS = {"active": "公示中", "withdrawn": "已撤回", "repaired": "已修复，停止公示"}
@@ -82,6 +83,16 @@ def case_dict(request: Request, case: Case, today: dt.date) -> dict[str, Any]:
     if kind == OBJECTION:
         body.update(grounds=case.grounds, grounds_labels=[objections.GROUNDS[g] for g in case.grounds],
                     outcome=case.outcome, outcome_label=objections.OUTCOMES.get(case.outcome or ""))
+    if kind == COMPLAINT_CASE:  # only the handling department sees this (ComplaintCase.may_be_seen_by)
+        rules = complaints.rules()
+        body.update(url=f"/api/v1/complaints/{case.number}", complaint_kind=case.complaint_kind,
+                    complaint_kind_label=rules["kinds"][case.complaint_kind]["zh"], category=case.category,
+                    category_label=complaints.categories()[case.category]["zh"], subject_type=case.subject_type,
+                    subject_label=rules["subjects"][case.subject_type]["zh"], subject_key=case.subject_key,
+                    contact=case.contact, anonymous=case.anonymous, outcome=case.outcome,
+                    outcome_label=rules["outcomes"].get(case.outcome or "", {}).get("zh"),
+                    transfers=[{**t, "from_name": department_name(request, t["from"]),
+                                "to_name": department_name(request, t["to"])} for t in case.transfers])
     return body
 
 
@@ -112,4 +123,14 @@ def public_status(row: dict[str, Any]) -> dict[str, Any]:
         "status": row["status"], "status_label": workflows()[row["kind"]].status_labels[row["status"]],
         "submitted_on": row["submitted_on"], "updated_on": row["updated_on"], "stage": row["stage"],
         "stage_label": stage_labels().get(row["stage"] or ""), "due": row["due"], "overdue": row["overdue"],
+        **_complaint_status(row),
     }
+
+
+def _complaint_status(row: dict[str, Any]) -> dict[str, Any]:
+    """A complaint's follower is also told its category and, once concluded, the outcome (never the facts)."""
+    if row["kind"] != COMPLAINT_CASE:
+        return {}
+    outcome = complaints.rules()["outcomes"].get(row.get("outcome") or "", {})
+    return {"category_label": complaints.categories()[row["category"]]["zh"], "outcome": row.get("outcome"),
+            "outcome_label": outcome.get("zh")}

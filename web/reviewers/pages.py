@@ -14,14 +14,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from domain import objections
+from domain import complaints, objections
 from domain.cases import Actor, Case, workflows
+from domain.complaints import COMPLAINT_CASE
 from domain.errors import CaseForbiddenError, CaseNotFoundError, FieldError
 from stores.sessions import REVIEWER, Session
 from stores.tokens import TokenError
 from web import sessions
-from web.firms.cases import actor_of, case_dict, parse_fields, record_row, today_of
 from web.errors import errors_of, status_of
+from web.firms.cases import actor_of, case_dict, parse_fields, record_row, today_of
 from web.forms import LoginRefused, SignedIn, case_form, login_page, message, render, to_login
 from web.labels import KINDS
 
@@ -81,12 +82,22 @@ async def case_page(request: Request) -> Response:
     return await render(request, "reviewer/case.html", {
         "case": case_dict(request, case, today), "record": await run_in_threadpool(record_row, request, case.record_id),
         "actions": case.workflow().buttons(case.status), "outcomes": objections.OUTCOMES, "errors": errors,
+        "complaint_steps": [s for s in ("transfer", "conclude") if case.kind == COMPLAINT_CASE
+                            and case.status in case.workflow().step(s).allowed],
+        "complaint_outcomes": complaints.rules()["outcomes"],
+        "departments": {d.code: d.name for d in request.app.state.platform.ledger.catalog.departments.values()},
         "fields_hint": json.dumps({"fine": 1.5}, ensure_ascii=False)}, status)
 
 
 async def _decide(request: Request, actor: Actor, case: Case, step: str, form: Any) -> None:
     today, reason, cases = today_of(request), form.get("reason"), request.app.state.platform.cases
-    if case.kind == "objection" and step == "resolve":
+    if case.kind == COMPLAINT_CASE and step == "transfer":
+        await run_in_threadpool(request.app.state.platform.complaints.transfer, actor, case.number,
+                                form.get("to_department", ""), reason, today)
+    elif case.kind == COMPLAINT_CASE and step == "conclude":
+        await run_in_threadpool(request.app.state.platform.complaints.conclude, actor, case.number,
+                                form.get("outcome"), reason, today)
+    elif case.kind == "objection" and step == "resolve":
         await run_in_threadpool(cases.resolve_objection, actor, case.number, form.get("outcome", ""), reason,
                                 parse_fields(form.get("fields", "")), today)
     else:

@@ -1,0 +1,81 @@
+"""Complaint and report commands: filing (routed by category), transfer, conclusion.
+
+The other steps (acknowledge, accept, refuse, extend, flag as malicious) are the case
+model's ordinary steps (`Cases.step`), configured in schemas/case_workflows.json.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from application.cases import Cases
+from domain import complaints
+from domain.cases import Actor, limits_for, require_text, workflows
+from domain.complaints import COMPLAINT_CASE, ComplaintCase
+from domain.errors import ForbiddenError, InputError, NotFoundError
+from domain.records import entity_id
+
+
+class Complaints:
+    def __init__(self, cases: Cases):
+        self.cases = cases
+        self.ledger = cases.ledger
+
+    def department_of(self, category: str) -> str:
+        key = complaints.categories()[category]["department"]
+        return next(d.code for d in self.ledger.catalog.departments.values() if d.key == key)
+
+    def file(self, data: dict[str, Any], materials: list[dict[str, Any]], submitter: str,
+             today: dt.date) -> tuple[str, int, bool]:
+        """(case number, log position, linked): `linked` when an open case with the same filing already exists."""
+        filing = complaints.check_filing(data)
+        entity = self.ledger.get_or_none(entity_id(filing["subject_key"]))
+        if entity is None:
+            raise NotFoundError("subject_key", "unknown_entity",
+                                f"本平台没有统一社会信用代码为 {filing['subject_key']} 的市场主体，请核对或先在首页搜索名称",
+                                f"no market entity {filing['subject_key']} here; check the code or search by name")
+        department = self.department_of(filing["category"])
+        linked: list[str] = []
+
+        def open_case(number: str) -> list[Any]:
+            docket = self.cases.docket(complaints.subject_key(filing["subject_type"], filing["subject_key"]))
+            same = docket.open_case(COMPLAINT_CASE, complaints.dedupe_key(filing["category"], filing["contact"],
+                                                                          filing["facts"]))
+            if same is not None:
+                linked[:] = [same["number"]]
+                return []
+            case = ComplaintCase(
+                number=number, record_id="", record_kind="", document_number="",
+                credit_code=filing["subject_key"], party_name=entity.fields.get("name", ""), department=department,
+                statement=filing["facts"], materials=materials, limits=limits_for(COMPLAINT_CASE, today),
+                on=today.isoformat(), submitter=submitter, subject_type=filing["subject_type"],
+                complaint_kind=filing["complaint_kind"], category=filing["category"],
+                subject_key=filing["subject_key"], contact=filing["contact"], anonymous=filing["anonymous"])
+            docket.opened(case)
+            return [case, docket]
+
+        number, position = self.cases.open_new(COMPLAINT_CASE, today, open_case)
+        if linked:
+            return linked[0], self.ledger.position(), True
+        return number, position, False
+
+    def transfer(self, actor: Actor, number: str, to_department: str, reason: str | None, today: dt.date) -> int:
+        """Send a wrongly routed case to the department that handles it; its clock starts again there."""
+        step = workflows()[COMPLAINT_CASE].step("transfer")
+        text = require_text(reason, "reason", "转办理由", "a reason for the transfer")
+        target = (to_department or "").strip().upper()
+        if self.ledger.catalog.department(target) is None:
+            raise InputError("to_department", "unknown_department", f"转办部门 {target} 不在政务数据采集目录中",
+                             f"department {target} is not in the catalog")
+        if target == actor.department:
+            raise ForbiddenError("to_department", "same_department", "不能转办给本部门", "a case cannot be transferred to "
+                                 "the department that holds it")
+        return self.cases.save(lambda: self.cases.take(COMPLAINT_CASE, number, step, actor, text, today,
+                                                         to_department=target))
+
+    def conclude(self, actor: Actor, number: str, outcome: str | None, reason: str | None, today: dt.date) -> int:
+        step = workflows()[COMPLAINT_CASE].step("conclude")
+        chosen = complaints.check_outcome(outcome)
+        text = require_text(reason, "reason", "办结情况说明", "what was found and done")
+        return self.cases.save(lambda: self.cases.take(COMPLAINT_CASE, number, step, actor, text, today,
+                                                         outcome=chosen))
