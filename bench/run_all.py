@@ -24,6 +24,7 @@ BENCHES = [
     ("integrity_bench.py", [], []),
     ("merkle_bench.py", [], []),
     ("supervision_bench.py", [], []),
+    ("deadlines_bench.py", [], ["--entities", "20000"]),
 ]
 
 

@@ -32,7 +32,8 @@ from domain.rulesets import in_force
 from domain.workdays import as_date, calendar
 
 REPAIR, OBJECTION = "repair", "objection"
-FIRM, REVIEWER = "firm", "reviewer"
+FIRM, REVIEWER, RULE = "firm", "reviewer", "rule"
+RULE_PREFIX = "rule:"  # the identity of a deadline rule acting for its department (domain/deadlines.py)
 _NUMBER_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # the credit-code alphabet: no I, O, S, V, Z
 MAX_TEXT = 4000
 
@@ -157,6 +158,11 @@ class Actor:
     @classmethod
     def reviewer(cls, identity: str, department: str) -> Actor:
         return cls(identity, department=department)
+
+    @classmethod
+    def rule(cls, rule_id: str, department: str) -> Actor:
+        """A deadline rule deciding for its department (schemas/deadline_rules.json)."""
+        return cls(f"{RULE_PREFIX}{rule_id}", department=department)
 
 
 # -- identifiers ----------------------------------------------------------------------------------
@@ -290,6 +296,9 @@ class Case(Aggregate):
             if actor.credit_code is None or actor.credit_code != self.credit_code:
                 raise CaseForbiddenError("case", "not_your_case", f"案件 {self.number} 不是本企业的申请，无权查看或办理",
                                          f"case {self.number} belongs to another firm")
+        elif step.by == RULE and not actor.identity.startswith(RULE_PREFIX):
+            raise CaseForbiddenError("step", "rule_only", f"「{step.zh}」只由到期自动决定的规则办理",
+                                     f"the step {step.name} is taken by a deadline rule only")
         elif actor.department is None or actor.department != self.department:
             raise CaseForbiddenError("case", "other_department",
                                      f"案件 {self.number} 由作出该信息的部门（{self.department}）办理，您所在部门无权处理",

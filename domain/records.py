@@ -18,9 +18,13 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import ConflictError, ConflictingResubmissionError, InputError, RecordWithdrawnError
 
-#: Kinds that put an entity on a list it leaves by a removal decision or by lapse of time.
-LISTING_KINDS = ("anomaly_listing", "dishonesty_listing")
-REMOVAL_OF = {"anomaly_removal": "anomaly_listing", "dishonesty_removal": "dishonesty_listing"}
+#: Kinds that put an entity on a list (or, for individual businesses, mark it) until a removal decision or
+#: lapse of time ends it.
+LISTING_KINDS = ("anomaly_listing", "dishonesty_listing", "abnormal_mark")
+REMOVAL_OF = {"anomaly_removal": "anomaly_listing", "dishonesty_removal": "dishonesty_listing",
+              "abnormal_mark_removal": "abnormal_mark"}
+#: The removal kind that ends each listing kind.
+REMOVAL_KIND = {listing: removal for removal, listing in REMOVAL_OF.items()}
 #: Kinds that stand on their own (a removal only ends a listing), in the order the portal shows them.
 DECISION_KINDS = ("license", "penalty", "commitment", *LISTING_KINDS, "red_list")
 ACTIVE, WITHDRAWN, REPAIRED = "active", "withdrawn", "repaired"

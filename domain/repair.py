@@ -19,8 +19,8 @@ from domain.errors import FieldError, InputError
 from domain.publicity import list_until
 from domain.records import REPAIRABLE_KINDS, REPAIRED, WITHDRAWN, Record
 
-SUBMITTED, ACCEPTED, REFUSED, APPROVED, REJECTED, REVOKED, WITHDRAWN_BY_APPLICANT = (
-    "submitted", "accepted", "refused", "approved", "rejected", "revoked", "withdrawn")
+SUBMITTED, ACCEPTED, REFUSED, APPROVED, REJECTED, REVOKED, WITHDRAWN_BY_APPLICANT, REMOVED = (
+    "submitted", "accepted", "refused", "approved", "rejected", "revoked", "withdrawn", "removed")
 MATERIAL_ROLES = {"proof": "履行义务证明（缴款凭证、整改证明等）", "commitment": "信用修复承诺书"}
 
 
@@ -67,6 +67,13 @@ class RepairCase(Case):
     class Withdrawn(CaseStep):
         TOPIC = "gongshi:RepairCase.Withdrawn"
         status = WITHDRAWN_BY_APPLICANT
+
+    class SettledByRemoval(CaseStep):
+        """The application was met by a removal decision a deadline rule took (补报年报后移出, domain/deadlines.py):
+        the listing stays in the record's history as removed, it is not repaired."""
+
+        TOPIC = "gongshi:RepairCase.SettledByRemoval"
+        status = REMOVED
 
 
 # -- eligibility ---------------------------------------------------------------------------------------

@@ -30,13 +30,15 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option("--daily/--no-daily", default=True, show_default=True,
+              help="Run the deadline job (`gongshi deadlines run`) once per day, China time, while serving.")
+def serve(host: str, port: int, daily: bool) -> None:
     """Serve the portal and the APIs with uvicorn."""
     import uvicorn
 
     from web.app import create_app
 
-    uvicorn.run(create_app(_platform()), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(_platform(), daily=daily), host=host, port=port, log_level="info")
 
 
 @main.command()
@@ -63,13 +65,15 @@ def demo(entities: int, seed: int, out: Path | None, if_empty: bool) -> None:
             return
         from gongshi.loading import load_demo
 
-        summary, reports, checks = load_demo(platform, entities, seed)
+        summary, reports, checks, runs = load_demo(platform, entities, seed)
         click.echo(f"loaded {summary.accepted} items ({summary.duplicates} already present, "
                    f"{summary.rejected} rejected); log position {platform.ledger.position()}")
         click.echo(f"filed {reports.accepted} annual reports ({reports.duplicates} already present, "
                    f"{reports.rejected} rejected); log position {platform.ledger.position()}")
         click.echo(f"recorded {checks.accepted} spot-check results of 2 inspection draws; "
                    f"log position {platform.ledger.position()}")
+        for run in runs:
+            click.echo(f"deadline job {run.line()}")
         _catch_up(platform)
     finally:
         platform.close()
@@ -353,10 +357,12 @@ def index_rebuild() -> None:
         platform.close()
 
 
-from gongshi.cli_supervision import grades, inspections  # noqa: E402 - registered below
+from gongshi.cli_deadlines import deadlines  # noqa: E402 - registered below
+from gongshi.cli_supervision import grades, inspections  # noqa: E402
 
 main.add_command(grades)
 main.add_command(inspections)
+main.add_command(deadlines)
 
 
 @main.command()

@@ -35,7 +35,8 @@ def _platform() -> Platform:
     return Platform(Settings.from_env())
 
 
-def _day(value: str | None) -> dt.date | None:
+def day_option(value: str | None) -> dt.date | None:
+    """A --today option's value as a date (None when not given)."""
     try:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
@@ -60,7 +61,7 @@ def grades_recompute(today: str | None) -> None:
     """Recompute every entity's grade and warnings now."""
     platform = _platform()
     try:
-        day = _day(today) or platform.clock()
+        day = day_option(today) or platform.clock()
         started = time.perf_counter()
         count = regrade(platform, day)
         click.echo(f"graded {count} entities for {day} in {time.perf_counter() - started:.1f} s")
@@ -130,7 +131,7 @@ def inspections_draw(seed: str | None, as_of: str | None, today: str | None, as_
     platform = _platform()
     try:
         platform.runner.catch_up()
-        day = (_day(today) or platform.clock()).isoformat()
+        day = (day_option(today) or platform.clock()).isoformat()
         moment = Moment(int(as_of), day) if as_of else Moment(None, day)
         caller = Caller(f"cli:{getpass.getuser()}", "operator", None)
         _print(platform.supervision.draw(caller, seed, moment), as_json)

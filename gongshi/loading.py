@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 from uuid import UUID
@@ -10,12 +10,15 @@ from uuid import UUID
 from tqdm import tqdm
 
 import schemas
+from application.deadlines import RunSummary
 from application.supervision import Caller
-from domain.annual_reports import ONLINE, Filing
+from domain.annual_reports import ONLINE, Filing, deadline
 from domain.cases import Actor
 from domain.complaints import COMPLAINT_CASE
+from domain.deadlines import report_years
 from domain.errors import ValidationFailed
 from domain.submission import ACCEPTED, DUPLICATE, REJECTED
+from domain.workdays import calendar
 from gongshi.demo import generate
 from gongshi.demo.annual_reports import DemoReport, generate_reports
 from gongshi.demo.common import END_ISO
@@ -103,11 +106,23 @@ _REPORT_FIELDS = ("credit_code", "name", "established", "status", "phone", "addr
                   "legal_representative_id_number", "registered_capital")
 
 
-def load_demo(platform: Platform, entities: int, seed: int) -> tuple[ImportSummary, ImportSummary, ImportSummary]:
-    """`gongshi demo`: the records, the entities' annual reports, then two spot-check draws and their results.
+def run_deadlines(platform: Platform, days: Sequence[dt.date], *, desc: str) -> list[RunSummary]:
+    """The deadline job on each of these days in turn, as the server's daily run would have taken it."""
+    with tqdm(desc=desc, unit=" decisions") as bar:
+        return [platform.deadlines.run(day, bar.update) for day in days]
 
-    (records summary, reports summary, spot-check results summary)
-    """
+
+def deadline_days(end: dt.date) -> list[dt.date]:
+    """The days the demo's history runs the deadline job on: the first working day after each report year's
+    deadline (when its listings fall due), then the demo's last day."""
+    days = [calendar().add_working_days(deadline(year), 1) for year in report_years(end)]
+    return sorted({*(d for d in days if d <= end), end})
+
+
+def load_demo(platform: Platform, entities: int, seed: int) -> tuple[ImportSummary, ImportSummary, ImportSummary,
+                                                                   list[RunSummary]]:
+    """`gongshi demo`: the records, the entities' annual reports, complaints, two spot-check draws and their
+    results, then the deadline job's decisions: (records, reports, spot-check results, the job's runs)."""
     registered: dict[str, dict[str, Any]] = {}
 
     def remembering(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -120,7 +135,9 @@ def load_demo(platform: Platform, entities: int, seed: int) -> tuple[ImportSumma
     records = load_items(platform, remembering(generate(entities=entities, seed=seed)), desc="载入 loading demo")
     reports = load_reports(platform, generate_reports(registered.values(), seed), desc="年报 annual reports")
     load_complaints(platform, generate_complaints(registered.values(), seed))
-    return records, reports, load_spot_checks(platform, seed)
+    checks = load_spot_checks(platform, seed)
+    runs = run_deadlines(platform, deadline_days(dt.date.fromisoformat(END_ISO)), desc="到期决定 deadlines")
+    return records, reports, checks, runs
 
 
 def load_complaints(platform: Platform, complaints: Iterable[DemoComplaint]) -> int:

@@ -12,6 +12,7 @@ from application.annual_reports import AnnualReports
 from application.audit import AuditTrail
 from application.cases import Cases
 from application.complaints import Complaints
+from application.deadlines import Deadlines
 from application.ledger import Ledger
 from application.records import Records
 from application.supervision import Supervision
@@ -19,9 +20,11 @@ from domain.cases import case_limits
 from domain.submission import Checker, make_checker
 from gongshi.config import Settings
 from projections import agencies
+from gongshi.daily import Daily
 from projections.annual_reports import AnnualReportViews  # also registers the report events' topics
 from projections.cases import CaseViews  # also registers the case events' topics for decoding
 from projections.db import Database
+from projections.deadlines import DeadlineFacts
 from projections.heads import load_or_create_key
 from projections.inspection_results import InspectionResultViews
 from projections.integrity import HeadSigner, IntegrityLog
@@ -50,6 +53,7 @@ class Platform:
         if not self.settings.database_url:
             self.settings.home.mkdir(parents=True, exist_ok=True)
         self._follower: Follower | None = None
+        self._daily: Daily | None = None
 
     @cached_property
     def ledger(self) -> Ledger:
@@ -86,6 +90,11 @@ class Platform:
     @cached_property
     def supervision(self) -> Supervision:
         return Supervision(self.ledger, self.views_db, self.grades, self.clock, self.catch_up)
+
+    @cached_property
+    def deadlines(self) -> Deadlines:
+        facts = DeadlineFacts(self.views_db, self.annual_report_views, self.case_views)
+        return Deadlines(self.records, self.cases, facts, self.ledger.catalog, self.catch_up)
 
     def catch_up(self) -> None:
         """Bring every read model up to the log (the application services call it after each save)."""
@@ -191,7 +200,16 @@ class Platform:
     def follower_error(self) -> BaseException | None:
         return self._follower.error if self._follower else None
 
+    def start_daily_jobs(self, interval: float = 60.0) -> None:
+        """The deadline job once per day (China time) in a background thread; `gongshi serve` starts it."""
+        if self._daily is None:
+            self._daily = Daily("deadlines", self.deadlines.run, self.clock, interval)
+            self._daily.start()
+
     def close(self) -> None:
+        if self._daily is not None:
+            self._daily.stop()
+            self._daily = None
         if self._follower is not None:
             self._follower.stop()
             self._follower = None

@@ -118,6 +118,13 @@ class CaseViews(TrackedTables):
     def for_firm(self, credit_code: str, today: str) -> list[dict[str, Any]]:
         return self._select("c.credit_code = ?", [credit_code], today, "c.submitted_on DESC, c.number")
 
+    def open_repairs(self, record_kinds: Sequence[str]) -> list[dict[str, Any]]:
+        """Open repair applications about records of these kinds (number, record, submitted_on, department)."""
+        marks = ",".join("?" * len(record_kinds))
+        return self.db.query("SELECT c.number, c.record_id, c.submitted_on, c.department FROM v_cases c "
+                             f"WHERE c.kind = ? AND c.stage IS NOT NULL AND c.record_kind IN ({marks}) ORDER BY c.number",
+                             (REPAIR, *record_kinds))
+
     def by_number(self, number: str, today: str) -> dict[str, Any] | None:
         rows = self._select("c.number = ?", [number.strip().upper()], today, "c.number")
         return rows[0] if rows else None

@@ -23,7 +23,7 @@ LIST_STATUSES = ("current", "removed", "all")
 #: the tabs of an entity's profile -> the record kind each shows
 TABS = {
     "licenses": "license", "penalties": "penalty", "commitments": "commitment",
-    "anomaly": "anomaly_listing", "dishonesty": "dishonesty_listing", "red": "red_list",
+    "anomaly": "anomaly_listing", "dishonesty": "dishonesty_listing", "abnormal": "abnormal_mark", "red": "red_list",
 }
 ORDER = "r.decision_date DESC, r.record_id"
 

@@ -20,6 +20,8 @@ KINDS = (
     "anomaly_removal",
     "dishonesty_listing",
     "dishonesty_removal",
+    "abnormal_mark",
+    "abnormal_mark_removal",
     "red_list",
     "credit_agency",
 )

@@ -1,6 +1,9 @@
 """The demo data fills every open dataset, and nothing private reaches any resource in any format."""
 from __future__ import annotations
 
+import collections
+import json
+
 import pytest
 
 from gongshi.loading import load_demo
@@ -58,3 +61,14 @@ def test_the_demo_has_complaints_at_every_stage_some_transferred_some_concluded(
     statuses = {r["status"]: r["n"] for r in rows}
     assert sum(statuses.values()) >= 20 and statuses.get("concluded", 0) >= 5 and statuses.get("submitted", 0) >= 1
     assert {"accepted", "acknowledged"} & set(statuses)
+
+
+@pytest.mark.slow
+def test_the_demo_shows_the_listings_and_marks_the_deadline_job_decided(demo):
+    rows = demo.views_db.query("SELECT kind, data FROM v_records WHERE valid_to IS NULL "
+                               "AND kind IN ('anomaly_listing', 'abnormal_mark', 'dishonesty_listing')")
+    by_rule = collections.Counter((r["kind"], json.loads(r["data"]).get("rule_id")) for r in rows)
+    assert by_rule[("anomaly_listing", "AR-MISSED-ANOMALY")] > 100 and by_rule[("abnormal_mark", "IB-MISSED-MARK")] > 20
+    assert by_rule[("dishonesty_listing", "ANOMALY-3Y-SERIOUS")] > 0
+    causes = {json.loads(r["data"])["cause"] for r in rows if json.loads(r["data"]).get("rule_id") == "AR-MISSED-ANOMALY"}
+    assert causes == {"未按规定报送年度报告"}

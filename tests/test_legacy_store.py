@@ -55,6 +55,8 @@ LEGACY_TOPICS = {f"gongshi:{name}" for name in (
 RENAMED = {**schemas.glossary()["retired"], "严重失信名单记录": "严重违法失信名单记录"}
 #: Keys added to answers since (new features, not changes of what was there).
 ADDED_KEYS = {"annual_reports_url", "spot_checks"}
+#: Profile sections added since (the individual businesses' abnormal-state marks).
+ADDED_TABS = {"abnormal"}
 
 
 def _stored() -> list[dict[str, Any]]:
@@ -80,11 +82,11 @@ def client(legacy):
 
 
 def _normalised(value: Any) -> Any:
-    """An answer with the intended changes undone: renamed words and added keys."""
+    """An answer with the intended changes undone: renamed words, added keys and sections, the districts' names."""
     if isinstance(value, dict):
         return {k: _normalised(v) for k, v in value.items() if k not in ADDED_KEYS}
     if isinstance(value, list):
-        return [_normalised(v) for v in value]
+        return [_normalised(v) for v in value if not (isinstance(v, dict) and v.get("tab") in ADDED_TABS)]
     if isinstance(value, str):
         for old, new in RENAMED.items():
             value = value.replace(old, new)

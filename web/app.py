@@ -163,14 +163,17 @@ ROUTES: list[BaseRoute] = [
 ]
 
 
-def create_app(platform: Platform, *, follow: bool = True) -> Starlette:
-    """The web app over one platform; `follow` starts the background log follower."""
+def create_app(platform: Platform, *, follow: bool = True, daily: bool = False) -> Starlette:
+    """The web app over one platform; `follow` starts the background log follower, `daily` the daily jobs
+    (the deadline job: `gongshi serve` turns it on)."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         platform.runner.catch_up()
         if follow:
             platform.start_following()
+        if daily:
+            platform.start_daily_jobs()
         yield
         platform.close()
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import schemas
 from domain import annual_reports
+from domain.records import REMOVAL_KIND  # noqa: F401 - the templates name a listing's removal kind by it
 
 _GLOSSARY = schemas.glossary()
 

@@ -280,6 +280,8 @@ class _Generator(Identities, Records):
             for chance in (0.3, 0.08):
                 if self.r() < chance:
                     self.anomaly_cycle(out, p)
+        elif cat == "92":
+            self.mark_cycle(out, p)
         listed = False
         if self.r() < {"91": 0.05, "92": 0.02, "93": 0.015}.get(cat, 0):
             lt = self.ch(dis) if dis and self.r() < 0.6 else self.cover("general_dis")
@@ -312,6 +314,34 @@ class _Generator(Identities, Records):
             self.anomaly_removal(out, p, listing, o + self.ri(10, min(900, END - o)), why)
         elif u < 0.8 and add_years(o, 3) + 30 <= END:  # listed for three years: moves to the serious list
             self.dishonesty(out, p, "严重违法失信", add_years(o, 3) + self.ri(1, 30), T.DISHONESTY["严重违法失信"][0][0])
+
+    def mark_cycle(self, out: list, p: Party) -> None:
+        """Some individual businesses were marked 经营异常状态 for being unreachable at their premises, most
+        restored later (marks for reports not filed come from the deadline job: gongshi/loading.load_demo).
+
+        Drawn from the business's own random stream, so the rest of the demo stays as it was.
+        """
+        rng = random.Random(f"mark/{p.code}")
+        if rng.random() >= 0.06 or p.lo >= END - 30:
+            return
+        o = p.lo + int(rng.random() * (END - 30 - p.lo))
+        code = source_department("abnormal_mark")
+        mark = {"kind": "abnormal_mark", **self.party_fields(p, o, "abnormal_mark"),
+                "document_number": self.counted_docno(code, "异标", o), "cause": "通过登记的经营场所无法联系",
+                "decision_date": self.iso(o)}
+        self._authority(mark, code)
+        mark["source_unit_code"] = code
+        self.emit(out, o, mark)
+        if rng.random() < 0.6:
+            back = min(END, o + 10 + int(rng.random() * 400))
+            code = source_department("abnormal_mark_removal")
+            removal = {"kind": "abnormal_mark_removal", "credit_code": p.code, "party_name": p.name,
+                       "listing_authority_code": mark["authority_code"], "listing_document_number": mark["document_number"],
+                       "document_number": self.counted_docno(code, "异复", back), "cause": "已恢复联系",
+                       "decision_date": self.iso(back)}
+            self._authority(removal, code)
+            removal["source_unit_code"] = code
+            self.emit(out, back, removal)
 
     # --- parties without a registration in Benxi -----------------------------------------
     def extras(self, out: list) -> None:

@@ -53,6 +53,12 @@ class Records:
             return f"（{year}）辽05{word}{n}号"
         return f"{T.DEPT_ABBR[dk]}{word}〔{year}〕{n}号"
 
+    def counted_docno(self, code: str, word: str, o: int) -> str:
+        """The next document number of a department's series of the year, drawing no random number."""
+        dk, year = _BY_CODE[code][0], int(self.iso(o)[:4])
+        n = self.counters[(dk, word, year)] = self.counters.get((dk, word, year), 0) + 1
+        return f"{T.DEPT_ABBR[dk]}{word}〔{year}〕{n}号"
+
     def party_fields(self, p: Party, o: int, kind: str) -> dict[str, Any]:
         if p.ptype == "自然人":
             d = {"party_name": p.name, "party_type": "自然人"}
