@@ -164,17 +164,21 @@ def _init_worker(today: str | None) -> None:
     _worker_checker = make_checker(dt.date.fromisoformat(today) if today else None)
 
 
+def sniff_dialect(f: TextIO) -> type[csv.Dialect] | csv.Dialect:
+    """The CSV dialect of an open file (comma, tab, semicolon or bar), read from its first 64 KiB; excel if unclear."""
+    sample = f.read(64 * 1024)
+    f.seek(0)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",\t;|")
+    except csv.Error:
+        return csv.excel
+
+
 def _csv_reader(f: TextIO, kind: str | None) -> csv.DictReader:
     if kind is None:
         raise FatalImportError("CSV 文件须用 --kind 指明信息类别 / a CSV file needs --kind KIND "
                                f"(one of: {', '.join(schemas.KINDS)})")
-    sample = f.read(64 * 1024)
-    f.seek(0)
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(f, dialect=dialect)
+    reader = csv.DictReader(f, dialect=sniff_dialect(f))
     headers = reader.fieldnames or []
     props = schemas.kind_schema(kind)["properties"]
     codes = {c.upper() for c in schemas.national_codes(kind)}

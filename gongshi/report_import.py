@@ -5,7 +5,8 @@ line, nested as in the API) or CSV whose columns are the form's flat names
 (`financials.revenue`, `contributions.0.paid_in`; `public_items` separated by ；). Each line
 may give `filed_on` (the day the paper arrived) and `action` (file, the default, or revise).
 Every report is its own command through application/annual_reports.py, so a bad line is
-refused alone (to FILE.rejects.jsonl with its reasons) and every good one is stored.
+refused alone (to FILE.rejects.jsonl with its reasons) and every good one is stored; the read
+models catch up once, after the file (the CLI does it), not after every report.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Any
 from domain import annual_reports
 from domain.annual_reports import PAPER, Filing
 from domain.errors import FieldError, ValidationFailed
-from gongshi.importer import FatalImportError, ImportSummary, Rejects, scan
+from gongshi.importer import FatalImportError, ImportSummary, Rejects, scan, sniff_dialect
 from gongshi.platform import Platform
 
 KIND = "annual_report"
@@ -37,13 +38,7 @@ def _rows(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
                         yield number, ValidationFailed([FieldError(
                             "", "parse", f"第 {number} 行不是合法的 JSON：{e.msg}", f"line {number} is not valid JSON: {e.msg}")])
             return
-        sample = f.read(64 * 1024)
-        f.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.DictReader(f, dialect=dialect)
+        reader = csv.DictReader(f, dialect=sniff_dialect(f))
         for row in reader:
             flat = {k.strip(): v for k, v in row.items() if k is not None}
             envelope = {k: flat.pop(k) for k in ENVELOPE if k in flat}
@@ -74,9 +69,9 @@ def import_reports(platform: Platform, path: Path, *, department: str | None, su
                 body = dict(item)
                 action, filed_on = body.pop("action", "file"), body.pop("filed_on", None)
                 if action == "revise":
-                    _, position = platform.annual_reports.revise(filing, body)
+                    _, position = platform.annual_reports.revise(filing, body, visible=False)
                 else:
-                    _, position = platform.annual_reports.file(filing, body, filed_on=filed_on)
+                    _, position = platform.annual_reports.file(filing, body, filed_on=filed_on, visible=False)
             except ValidationFailed as e:
                 already = any(err.code == "already_filed" for err in e.errors)
                 if already and _same(platform, item):

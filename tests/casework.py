@@ -71,3 +71,24 @@ def public_ids(platform: Any, today: str = "2026-11-25") -> set[str]:
 
     clause, params = public_clause(Moment(None, today))
     return {r["record_id"] for r in platform.views_db.query(f"SELECT record_id FROM v_records r WHERE {clause}", params)}
+
+
+def firm_in_browser(browser: Any, base: str, activation: str, password: str = PASSWORD) -> Any:
+    """A new browser page for a firm: its account activated over the real pages (which logs it in) at /firm."""
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.goto(f"{base}/firm/activate/{activation}")
+    page.get_by_label("设置密码").fill(password)
+    page.get_by_label("再次输入密码").fill(password)
+    page.get_by_role("button", name="设置密码并登录").click()
+    page.wait_for_url(f"{base}/firm")
+    return page
+
+
+def reviewer_in_browser(browser: Any, base: str, token: str) -> Any:
+    """A new browser page for a department's reviewer, logged in with its token, at /reviewer."""
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.goto(f"{base}/reviewer/login")
+    page.get_by_label("审核令牌").fill(token)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/reviewer")
+    return page

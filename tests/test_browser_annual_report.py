@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from tests.casework import PASSWORD
+from tests.casework import firm_in_browser
 from tests.portal import served, submit
 from tests.records import COMPANY, entity
 from tests.test_browser import browser  # noqa: F401 - the Chromium fixture
@@ -23,12 +23,7 @@ def test_a_firm_files_and_revises_its_annual_report_and_the_public_reads_it(brow
     submit(platform, entity())
     activation = platform.accounts.create(COMPANY)
     with served(platform) as base:
-        firm = browser.new_context(locale="zh-CN").new_page()
-        firm.goto(f"{base}/firm/activate/{activation}")
-        firm.get_by_label("设置密码").fill(PASSWORD)
-        firm.get_by_label("再次输入密码").fill(PASSWORD)
-        firm.get_by_role("button", name="设置密码并登录").click()
-        firm.wait_for_url(f"{base}/firm")
+        firm = firm_in_browser(browser, base, activation)
         firm.get_by_role("link", name="年度报告：报送、修改、查看状态").click()
         firm.locator("#year-2025").get_by_role("link", name="填报年报").click()
         firm.get_by_label("企业通信地址").fill("辽宁省本溪市明山区新明路12号")

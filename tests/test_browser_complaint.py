@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.casework import reviewer_in_browser
 from tests.portal import served, submit
 from tests.records import COMPANY, SCJG, entity
 from tests.test_browser import browser  # noqa: F401 - the Chromium fixture
@@ -36,11 +37,7 @@ def test_a_citizen_files_a_complaint_follows_it_and_the_department_concludes_it(
         assert citizen.locator("#case-status").get_attribute("data-status") == "submitted"
         assert "13912345678" not in citizen.content()
 
-        desk = browser.new_context(locale="zh-CN").new_page()
-        desk.goto(f"{base}/reviewer/login")
-        desk.get_by_label("审核令牌").fill(token)
-        desk.get_by_role("button", name="登录").click()
-        desk.wait_for_url(f"{base}/reviewer")
+        desk = reviewer_in_browser(browser, base, token)
         desk.get_by_role("link", name=number).click()
         assert "13912345678" in desk.locator("#contact").inner_text()  # the department sees the contact
         for step in ("acknowledge", "accept"):

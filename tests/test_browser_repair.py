@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.casework import PASSWORD, PDF, PNG, rid
+from tests.casework import PDF, PNG, firm_in_browser, reviewer_in_browser, rid
 from tests.portal import served, submit
 from tests.records import COMPANY, SCJG, entity, penalty
 from tests.test_browser import browser  # noqa: F401 - the Chromium fixture
@@ -23,12 +23,7 @@ def test_a_firm_applies_for_repair_and_after_approval_the_penalty_is_no_longer_p
     (tmp_path / "receipt.pdf").write_bytes(PDF)
     (tmp_path / "commitment.png").write_bytes(PNG)
     with served(platform) as base:
-        firm = browser.new_context(locale="zh-CN").new_page()
-        firm.goto(f"{base}/firm/activate/{activation}")
-        firm.get_by_label("设置密码").fill(PASSWORD)
-        firm.get_by_label("再次输入密码").fill(PASSWORD)
-        firm.get_by_role("button", name="设置密码并登录").click()
-        firm.wait_for_url(f"{base}/firm")
+        firm = firm_in_browser(browser, base, activation)
         row = firm.locator(f"#record-{rid(1)}")
         assert "今天可以申请" in row.inner_text()
         row.get_by_role("link", name="申请信用修复").click()
@@ -40,11 +35,7 @@ def test_a_firm_applies_for_repair_and_after_approval_the_penalty_is_no_longer_p
         number = firm.locator("#case-number").inner_text()
         assert firm.locator("#case-status").get_attribute("data-status") == "submitted"
 
-        desk = browser.new_context(locale="zh-CN").new_page()
-        desk.goto(f"{base}/reviewer/login")
-        desk.get_by_label("审核令牌").fill(token)
-        desk.get_by_role("button", name="登录").click()
-        desk.wait_for_url(f"{base}/reviewer")
+        desk = reviewer_in_browser(browser, base, token)
         desk.get_by_role("link", name=number).click()
         assert "receipt.pdf" in desk.locator("main").inner_text()
         desk.locator("#form-accept button").click()

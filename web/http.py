@@ -1,10 +1,15 @@
 """Who is calling and what they sent: bearer-token authentication and bounded body reading, for every API."""
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+from typing import Any
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from domain.errors import FieldError, ValidationFailed
 from stores.tokens import Principal, TokenError
 from web.errors import error
 
@@ -25,6 +30,21 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise BodyTooLarge
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def json_object(request: Request, limit: int, what: str = "JSON 对象") -> dict[str, Any]:
+    """The body as one JSON object (numbers with a fraction as decimals), or ValidationFailed naming `body`."""
+    try:
+        body = json.loads(await read_body(request, limit) or b"{}", parse_float=Decimal)
+    except BodyTooLarge:
+        raise ValidationFailed([FieldError("body", "too_large", f"请求体过大（上限 {limit // 1024} KB）",
+                                           f"the body is over {limit // 1024} KB")]) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValidationFailed([FieldError("body", "malformed_json", f"请求体不是合法的 JSON：{e}",
+                                           f"the body is not valid JSON: {e}")]) from None
+    if not isinstance(body, dict):
+        raise ValidationFailed([FieldError("body", "type", f"请求体应为{what}", "the body must be a JSON object")])
+    return body
 
 
 def bearer_token(request: Request) -> str | None:

@@ -20,14 +20,14 @@ from web.firms.cases import api_actor, case_dict, public_status, today_of
 from web.ratelimit import RateLimit, client_of
 from web.uploads import check_request_size, store_files
 
-_limit = rules()["rate_limit"]
+LIMIT = rules()["rate_limit"]
 
 
 def limiter(request: Request) -> RateLimit:
     """The filings window of this app (one per web process)."""
     state = request.app.state
     if not hasattr(state, "complaint_filings"):
-        state.complaint_filings = RateLimit(_limit["filings"], _limit["minutes"] * 60)
+        state.complaint_filings = RateLimit(LIMIT["filings"], LIMIT["minutes"] * 60)
     return state.complaint_filings
 
 
@@ -41,8 +41,8 @@ def counted(request: Request) -> None:
 
 async def file_complaint(request: Request) -> Response:
     if not allowed(request):
-        return error(429, "rate_limited", f"提交过于频繁：每{_limit['minutes']}分钟最多{_limit['filings']}件，请稍后再试",
-                     f"too many filings: at most {_limit['filings']} per {_limit['minutes']} minutes")
+        return error(429, "rate_limited", f"提交过于频繁：每{LIMIT['minutes']}分钟最多{LIMIT['filings']}件，请稍后再试",
+                     f"too many filings: at most {LIMIT['filings']} per {LIMIT['minutes']} minutes")
     platform = request.app.state.platform
     try:
         if request.headers.get("content-type", "").startswith("multipart/"):

@@ -1,14 +1,12 @@
 """What a complaint filing carries over HTTP: a JSON body or a form (with evidence files), as one dict."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
 
 from domain.complaints import rules
-from domain.errors import FieldError, ValidationFailed
-from web.http import BodyTooLarge, read_body
+from web.http import json_object
 
 MAX_JSON = 256 * 1024
 FILES = {"evidence": "evidence"}
@@ -18,16 +16,7 @@ TRUE = {"1", "true", "on", "yes"}
 async def filing_of(request: Request) -> tuple[dict[str, Any], Any]:
     """(the filing, the form for its files, or None for JSON)."""
     if request.headers.get("content-type", "").startswith("application/json"):
-        try:
-            body = json.loads(await read_body(request, MAX_JSON) or b"{}")
-        except BodyTooLarge:
-            raise ValidationFailed([FieldError("body", "too_large", "请求体过大", "the body is too large")]) from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise ValidationFailed([FieldError("body", "malformed_json", f"请求体不是合法的 JSON：{e}",
-                                               f"the body is not valid JSON: {e}")]) from None
-        if not isinstance(body, dict):
-            raise ValidationFailed([FieldError("body", "type", "请求体应为 JSON 对象", "the body must be a JSON object")])
-        return body, None
+        return await json_object(request, MAX_JSON), None
     form = await request.form()
     return from_form(form), form
 
@@ -43,7 +32,6 @@ def from_form(form: Any) -> dict[str, Any]:
 async def step_of(request: Request) -> dict[str, Any]:
     """A department's step: `reason`, and `to_department` (transfer) or `outcome` (conclude); JSON or a form."""
     if request.headers.get("content-type", "").startswith("application/json"):
-        body, _ = await filing_of(request)
-        return body
+        return await json_object(request, MAX_JSON)
     form = await request.form()
     return {k: form.get(k) for k in ("reason", "to_department", "outcome")}

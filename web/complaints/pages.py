@@ -8,7 +8,7 @@ from starlette.responses import Response
 from domain import complaints
 from domain.errors import ValidationFailed
 from stores.uploads import UploadRejected
-from web.complaints.api import _limit, allowed, counted, load_statistics
+from web.complaints.api import LIMIT, allowed, counted, load_statistics
 from web.complaints.forms import FILES, from_form
 from web.errors import errors_of, status_of
 from web.firms.cases import today_of
@@ -39,7 +39,7 @@ async def complaint_form(request: Request) -> Response:
     filing = from_form(form)
     if not allowed(request):
         return await render(request, "complaints/form.html", _data(filing, [{
-            "code": "rate_limited", "zh": f"提交过于频繁：每{_limit['minutes']}分钟最多{_limit['filings']}件，请稍后再试",
+            "code": "rate_limited", "zh": f"提交过于频繁：每{LIMIT['minutes']}分钟最多{LIMIT['filings']}件，请稍后再试",
             "en": "too many filings; try again later"}]), 429)
     platform = request.app.state.platform
     try:

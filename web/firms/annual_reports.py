@@ -7,8 +7,6 @@ or "revise": a second filing for a year is refused, a revision is said so.
 """
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -25,7 +23,7 @@ from web.errors import error, errors_of, refusal, status_of
 from web.firms import report_form
 from web.firms.cases import today_of
 from web.forms import checked_form, csrf_failed, redirect, render, to_login
-from web.http import BodyTooLarge, authenticate, read_body
+from web.http import authenticate, json_object
 
 MAX_JSON = 1024 * 1024
 ACTIONS = ("file", "revise")
@@ -48,27 +46,13 @@ async def _filer(request: Request) -> Filing | Response:
     return Filing(f"firm:{session.subject}", annual_reports.ONLINE, credit_code=session.subject)
 
 
-async def _body(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await read_body(request, MAX_JSON) or b"{}", parse_float=Decimal)
-    except BodyTooLarge:
-        raise ValidationFailed([FieldError("body", "too_large", "请求体过大（上限 1 MB）", "the body is over 1 MB")]) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ValidationFailed([FieldError("body", "malformed_json", f"请求体不是合法的 JSON：{e}",
-                                           f"the body is not valid JSON: {e}")]) from None
-    if not isinstance(body, dict):
-        raise ValidationFailed([FieldError("body", "type", "请求体应为 JSON 对象（一份年度报告）",
-                                           "the body must be a JSON object (one annual report)")])
-    return body
-
-
 async def submit(request: Request) -> Response:
     filer = await _filer(request)
     if isinstance(filer, Response):
         return filer
     platform = request.app.state.platform
     try:
-        body = await _body(request)
+        body = await json_object(request, MAX_JSON, "一个 JSON 对象（一份年度报告）")
         action, filed_on = body.pop("action", "file"), body.pop("filed_on", None)
         if action not in ACTIONS:
             raise ValidationFailed([FieldError("action", "enum", "action 应为 file（报送）或 revise（修改）",
