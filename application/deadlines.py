@@ -92,8 +92,10 @@ class Deadlines:
     def plan(self, today: dt.date) -> Plan:
         """What is due on `today`, read from the read models once they have caught up with the log."""
         self.catch_up()
-        prefixes = sorted({p for r in deadlines.rules().values() if r.active for p in r.credit_code_prefixes})
-        facts = self.facts.gather(today, deadlines.report_years(today), prefixes)
+        active = [r for r in deadlines.rules().values() if r.active]
+        prefixes = sorted({p for r in active for p in r.credit_code_prefixes})
+        outcomes = sorted({r.inspection_outcome for r in active if r.inspection_outcome})
+        facts = self.facts.gather(today, deadlines.report_years(today), prefixes, outcomes)
         return Decider(self.catalog, today).plan(facts)
 
     def run(self, today: dt.date, progress: Callable[[int], None] | None = None) -> RunSummary:

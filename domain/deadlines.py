@@ -35,6 +35,7 @@ from domain.records import record_id
 from domain.workdays import calendar
 
 REPORT_MISSED, LATE_REPORT, LISTED_YEARS = "report_missed", "late_report_and_application", "listed_years"
+UNREACHABLE = "inspection_unreachable"
 INDIVIDUAL_PREFIX = "92"
 
 
@@ -57,13 +58,15 @@ class Rule:
     years: int | None = None
     list_type: str | None = None
     inactive_note: str = ""
+    inspection_outcome: str | None = None
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Rule:
         return cls(data["id"], data["active"], data["title"], data["trigger"], data["decides"], data["cause"],
                    data["legal_basis"], data["document_number"], data.get("limit_working_days"),
                    tuple(data.get("credit_code_prefixes", ())), data.get("of_rule"), data.get("listed_kind"),
-                   data.get("years"), data.get("list_type"), data.get("inactive_note", ""))
+                   data.get("years"), data.get("list_type"), data.get("inactive_note", ""),
+                   data.get("inspection_outcome"))
 
     def due(self, since: dt.date) -> dt.date | None:
         """The last day of the rule's legal limit counted from `since` (None: the rule sets none)."""
@@ -129,6 +132,17 @@ class Application:
     department: str
 
 
+@dataclass(frozen=True)
+class Inspected:
+    """A spot-check result current today (双随机一公开), as the rules see it."""
+
+    credit_code: str
+    draw_id: str
+    outcome: str
+    inspected_on: str
+    department: str  # the inspecting department's code
+
+
 @dataclass
 class Facts:
     """What the ledger holds today, read by the application layer from the read models."""
@@ -137,6 +151,7 @@ class Facts:
     filed: dict[int, dict[str, str]]  # report year -> credit code -> day filed
     listings: list[Listing]
     applications: list[Application]
+    inspected: list[Inspected] = field(default_factory=list)  # results with an outcome some active rule reads
 
 
 # -- what the rules decide ------------------------------------------------------------------------------
@@ -204,6 +219,9 @@ class Decider:
         missed = [r for r in active if r.trigger == REPORT_MISSED]
         if missed:
             self._missed(missed, facts, plan, known)
+        unreachable = [r for r in active if r.trigger == UNREACHABLE]
+        if unreachable and facts.inspected:
+            self._unreachable(unreachable, facts, plan, known)
         return plan
 
     # -- the deciding department ---------------------------------------------------------------------
@@ -283,6 +301,44 @@ class Decider:
             else:
                 continue  # removed or ended otherwise: not this rule's to settle
             plan.settlements.append(Settlement(rule, application.number, application.department, reason, decision))
+
+    # -- unreachable at the registered address (抽查发现无法联系) ---------------------------------------------------
+    def _unreachable(self, unreachable: list[Rule], facts: Facts, plan: Plan, known: set[str]) -> None:
+        """List (or mark) each entity a current spot-check result found unreachable, once per draw.
+
+        The limit runs from the day the inspection established it (查实之日). An entity already on
+        the list (or marked) for this cause is not listed again for a later draw; a result corrected
+        before the job runs decides nothing; a listing already decided stays when its result is
+        corrected later (removal is a reviewer's decision through a repair case: the regulation asks
+        the registration authority to verify that contact is restored).
+        """
+        excluded = set(config()["excluded_statuses"])
+        registered = {e.credit_code: e for e in facts.entities}
+        listed = {(listing.kind, listing.credit_code) for listing in facts.listings
+                  if listing.on_list and listing.cause in {r.cause for r in unreachable}}
+        by_prefix = {(p, r.inspection_outcome): r for r in unreachable for p in r.credit_code_prefixes}
+        for result in facts.inspected:
+            rule = by_prefix.get((result.credit_code[:2], result.outcome))
+            entity = registered.get(result.credit_code)
+            if rule is None or entity is None or entity.status in excluded:
+                continue
+            inspector = self.catalog.department(result.department)
+            fields = {"party_name": entity.name, "party_type": _party_type(entity.credit_code),
+                      "credit_code": entity.credit_code,
+                      "document_number": rule.document_number.format(draw=result.draw_id.replace("-", "")[:8],
+                                                                     credit_code=entity.credit_code),
+                      "cause": rule.cause,
+                      "remarks": f"{inspector.name if inspector else result.department}于{result.inspected_on}"
+                                 f"抽查检查（抽查 {result.draw_id}）查实：通过登记的住所（经营场所）无法联系"}
+            if entity.legal_representative:
+                fields["legal_representative"] = entity.legal_representative
+            if self._target(rule, fields) in known:
+                plan.already[rule.id] += 1
+                continue
+            if (rule.decides, entity.credit_code) in listed:
+                continue  # on the list for this cause already (an earlier draw, or decided by its department)
+            listed.add((rule.decides, entity.credit_code))
+            plan.decisions.append(self._decision(rule, fields, rule.due(dt.date.fromisoformat(result.inspected_on))))
 
     # -- listed for years ---------------------------------------------------------------------------------
     def _serious(self, rule: Rule, facts: Facts, plan: Plan, known: set[str], removed_today: set[str]) -> None:

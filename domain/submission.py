@@ -8,7 +8,7 @@ Storing the outcome is the application's job (application/records.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -137,8 +137,9 @@ class Checker:
         return found
 
 
-def make_checker(today: dt.date | None = None) -> Checker:
-    """A checker over the schemas, catalog and rules in `schemas/`."""
+def make_checker(today: dt.date | Callable[[], dt.date | None] | None = None) -> Checker:
+    """A checker over the schemas, catalog and rules in `schemas/`; `today` fixes the day dates are checked against
+    (a function: asked at each check, so a tool that moves its day moves the checks with it)."""
     catalog = Catalog(schemas.catalog())
     return Checker(Validator({k: schemas.kind_schema(k) for k in schemas.KINDS}, catalog, today))
 

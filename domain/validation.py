@@ -109,7 +109,8 @@ def form_errors(validator: Draft202012Validator, data: Any) -> list[FieldError]:
 class Validator:
     """Validates and normalises submission items of every kind against schemas and rules."""
 
-    def __init__(self, schemas_by_kind: dict[str, dict[str, Any]], catalog: Catalog, today: dt.date | None = None):
+    def __init__(self, schemas_by_kind: dict[str, dict[str, Any]], catalog: Catalog,
+                 today: dt.date | Callable[[], dt.date | None] | None = None):
         self.schemas = schemas_by_kind
         self.catalog = catalog
         self._today = today
@@ -134,11 +135,11 @@ class Validator:
 
     @property
     def today_override(self) -> dt.date | None:
-        """The fixed 'today' this validator was built with (tests), or None for the real date."""
-        return self._today
+        """The fixed 'today' of tests and tools (a date, or asked of the function given), or None: the real date."""
+        return self._today() if callable(self._today) else self._today
 
     def today(self) -> dt.date:
-        return self._today or clock.today()
+        return self.today_override or clock.today()
 
     def title(self, kind: str, field: str) -> str:
         prop = self.schemas.get(kind, {}).get("properties", {}).get(field, {})

@@ -63,8 +63,9 @@ class Platform:
 
     @cached_property
     def checker(self) -> Checker:
-        """Validation of submitted items, against the fixed `today` of tests and tools if one is set."""
-        return make_checker(self.today)
+        """Validation of submitted items, against the fixed `today` of tests and tools if one is set (read at each
+        check: setting `platform.today` later moves the checks too)."""
+        return make_checker(lambda: self.today)
 
     # -- the application layer: every command goes through these -------------------------------------
     @cached_property

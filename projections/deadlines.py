@@ -1,4 +1,4 @@
-"""What the deadline rules read (domain/deadlines.py): entities, reports filed, listings, open applications.
+"""What the deadline rules read (domain/deadlines.py): entities, reports filed, listings, applications, spot checks.
 
 One snapshot of the read models, caught up before the job plans. Listings are read in every
 status (a withdrawn automatic listing must not be decided again); whether one is still on
@@ -10,11 +10,12 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from domain.deadlines import Application, Facts, Listing, Registered
+from domain.deadlines import Application, Facts, Inspected, Listing, Registered
 from domain.records import LISTING_KINDS
 from projections.annual_reports import AnnualReportViews
 from projections.cases import CaseViews
 from projections.db import Database
+from projections.inspection_results import current_with_outcomes
 from projections.public import Moment, on_list_clause
 
 
@@ -24,12 +25,15 @@ class DeadlineFacts:
         self.reports = reports
         self.cases = cases
 
-    def gather(self, today: dt.date, years: Sequence[int], prefixes: Sequence[str]) -> Facts:
-        """The facts of `today`: entities whose credit code starts with one of `prefixes`, reports of `years`."""
+    def gather(self, today: dt.date, years: Sequence[int], prefixes: Sequence[str],
+               outcomes: Sequence[str] = ()) -> Facts:
+        """The facts of `today`: entities whose credit code starts with one of `prefixes`, reports of `years`,
+        current spot-check results with one of `outcomes`."""
         moment = Moment(None, today.isoformat())
         with self.db.snapshot():
+            inspected = [Inspected(*row) for row in current_with_outcomes(self.db, outcomes, today.isoformat())]
             return Facts(self._entities(prefixes), {y: self.reports.filed(y, moment) for y in years},
-                         self._listings(moment), self._applications())
+                         self._listings(moment), self._applications(), inspected)
 
     def _entities(self, prefixes: Sequence[str]) -> list[Registered]:
         if not prefixes:

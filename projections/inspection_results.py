@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import schemas
-from domain.inspections import UNREACHABLE, InspectionDraw, outcomes, result_id
+from domain.inspections import InspectionDraw, outcomes, result_id
 from domain.privacy import scrub_text
 from projections.db import Database
 from projections.public import Moment, version_clause
@@ -117,12 +117,13 @@ def of_draw(db: Database, draw_id: str) -> dict[str, dict[str, Any]]:
     return {row.pop("entity_key"): row for row in rows}
 
 
-def unreachable_results(db: Database) -> list[tuple[str, str, str, str]]:
-    """Current results 通过登记的住所(经营场所)无法联系: (credit code, draw id, inspected on, department).
-
-    What the anomaly-listing deadline job reads; oldest inspection first.
-    """
-    rows = db.execute("SELECT credit_code, draw_id, inspected_on, department_code FROM v_inspection_results "
-                      "WHERE outcome = ? AND valid_to IS NULL ORDER BY inspected_on, credit_code, draw_id",
-                      (UNREACHABLE,))
+def current_with_outcomes(db: Database, outcomes: Sequence[str], until: str) -> list[tuple[str, str, str, str, str]]:
+    """Current results with one of `outcomes`, inspected on or before `until`, oldest inspection first:
+    (credit code, draw id, outcome, inspected on, inspecting department). What the deadline rules read."""
+    if not outcomes:
+        return []
+    marks = ",".join("?" * len(outcomes))
+    rows = db.execute("SELECT credit_code, draw_id, outcome, inspected_on, department_code FROM v_inspection_results "
+                      f"WHERE outcome IN ({marks}) AND valid_to IS NULL AND inspected_on <= ? "
+                      "ORDER BY inspected_on, credit_code, draw_id", (*outcomes, until))
     return [tuple(r) for r in rows]

@@ -2,6 +2,7 @@
 schemas/deadline_rules.json on the right working day, each stored once, named by its rule, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import subprocess
@@ -20,8 +21,10 @@ from application.supervision import Caller
 from domain import deadlines
 from domain.annual_reports import ONLINE, Filing
 from domain.cases import REPAIR, Actor
+from domain.catalog import Catalog
 from domain.codes import make_credit_code
 from domain.errors import CaseForbiddenError
+from domain.inspections import UNREACHABLE, outcomes
 from domain.records import Record, record_id
 from gongshi.daily import Daily
 from projections import queries
@@ -344,14 +347,15 @@ def test_an_entity_with_two_old_listings_is_put_on_the_serious_list_once(platfor
 def test_the_rules_file_names_every_rule_with_its_basis_and_the_kinds_it_decides():
     found = deadlines.rules()
     assert list(found) == ["AR-MISSED-ANOMALY", "IB-MISSED-MARK", "AR-LATE-REMOVAL", "IB-LATE-RESTORE",
-                           "ANOMALY-3Y-SERIOUS", "SPOT-UNREACHABLE-ANOMALY"]
+                           "ANOMALY-3Y-SERIOUS", "SPOT-UNREACHABLE-ANOMALY", "IB-UNREACHABLE-MARK"]
     for rule in found.values():
         assert rule.legal_basis and rule.decides in schemas.KINDS and "rule_id" in schemas.kind_schema(rule.decides)["properties"]
         cause = schemas.kind_schema(rule.decides)["properties"]["cause"]
         assert rule.cause in cause.get("enum", [rule.cause])
         assert rule.of_rule is None or rule.of_rule in found
-    assert [r.limit_working_days for r in found.values() if r.active] == [10, 10, 5, 5, None]
-    assert not found["SPOT-UNREACHABLE-ANOMALY"].active and found["SPOT-UNREACHABLE-ANOMALY"].inactive_note
+    assert [r.limit_working_days for r in found.values() if r.active] == [10, 10, 5, 5, None, 10, 10]
+    assert all(r.active for r in found.values())
+    assert {r.inspection_outcome for r in found.values()} <= {None} | set(outcomes())
 
 
 def test_the_command_line_takes_the_decisions_of_the_day_given(platform, settings):
@@ -366,7 +370,7 @@ def test_the_command_line_takes_the_decisions_of_the_day_given(platform, setting
     assert "AR-MISSED-ANOMALY: 0 decided" in before.stdout
     assert "AR-MISSED-ANOMALY: 1 decided (0 after the legal limit), 0 already decided" in run.stdout
     assert "AR-MISSED-ANOMALY: 0 decided (0 after the legal limit), 1 already decided" in again.stdout
-    assert "SPOT-UNREACHABLE-ANOMALY: inactive" in run.stdout and "not a working day" in rest.stdout
+    assert "SPOT-UNREACHABLE-ANOMALY: 0 decided" in run.stdout and "not a working day" in rest.stdout
     platform.runner.catch_up()
     assert [r["decision_date"] for r in current(platform, "anomaly_listing")] == ["2026-07-01"]
     helped = subprocess.run([*command, "--help"], cwd=ROOT, capture_output=True, text=True)
@@ -398,3 +402,43 @@ def test_the_server_runs_the_deadline_job_on_start(platform):
             time.sleep(0.2)
     [row] = current(platform, "anomaly_listing")
     assert row["decision_date"] == "2026-11-25" and fields(row)["rule_id"] == "AR-MISSED-ANOMALY"
+
+
+# -- unreachable at the registered address (the HTTP journey is in tests/test_spot_checks.py) -------------------
+def found_unreachable(*codes: str, draw: str = "5f0c2b1e-0000-4000-8000-000000000001", on: str = "2026-06-18",
+                      outcome: str = UNREACHABLE) -> list[deadlines.Inspected]:
+    return [deadlines.Inspected(code, draw, outcome, on, SCJG) for code in codes]
+
+
+def unreachable_plan(inspected: list[deadlines.Inspected], listings: list[deadlines.Listing] | None = None,
+                     today: dt.date = FIRST_DAY, status: str = "存续") -> deadlines.Plan:
+    entities = [deadlines.Registered(code, f"主体{code[-4:]}", "2026-01-01", status, None)
+                for code in (COMPANY, INDIVIDUAL)]
+    facts = deadlines.Facts(entities, {}, listings or [], [], inspected)
+    return deadlines.Decider(Catalog(schemas.catalog()), today).plan(facts)
+
+
+def test_an_unreachable_company_is_listed_and_an_unreachable_individual_business_is_marked():
+    plan = unreachable_plan(found_unreachable(COMPANY, INDIVIDUAL))
+    decided = {d.item["credit_code"]: d for d in plan.decisions}
+    assert decided[COMPANY].rule.id == "SPOT-UNREACHABLE-ANOMALY" and decided[COMPANY].item["kind"] == "anomaly_listing"
+    assert decided[INDIVIDUAL].rule.id == "IB-UNREACHABLE-MARK" and decided[INDIVIDUAL].item["kind"] == "abnormal_mark"
+    assert decided[INDIVIDUAL].item["cause"] == "通过登记的经营场所无法联系"
+    assert decided[COMPANY].due == dt.date(2026, 7, 3)  # 10 working days from 2026-06-18 (19 June: 端午节)
+    assert not decided[COMPANY].overdue(dt.date(2026, 7, 3)) and decided[COMPANY].overdue(dt.date(2026, 7, 6))
+
+
+def test_an_entity_on_the_list_for_being_unreachable_is_not_listed_again_for_a_later_draw():
+    listing = deadlines.Listing("r1", "anomaly_listing", None, COMPANY, "主体", "本市监查异列〔x〕号", SCJG, "2026-03-02",
+                                "通过登记的住所或者经营场所无法联系", "SPOT-UNREACHABLE-ANOMALY", None, True, None)
+    assert [d.item["credit_code"] for d in unreachable_plan(found_unreachable(COMPANY), [listing]).decisions] == []
+    removed = dataclasses.replace(listing, on_list=False)
+    assert len(unreachable_plan(found_unreachable(COMPANY), [removed]).decisions) == 1
+    twice = found_unreachable(COMPANY) + found_unreachable(COMPANY, draw="5f0c2b1e-0000-4000-8000-000000000002")
+    assert len(unreachable_plan(twice).decisions) == 1  # two draws found it before the job ran: listed once
+
+
+def test_other_outcomes_deregistered_entities_and_rest_days_decide_nothing():
+    assert unreachable_plan(found_unreachable(COMPANY, outcome="no_problem")).decisions == []
+    assert unreachable_plan(found_unreachable(COMPANY), status="注销").decisions == []
+    assert unreachable_plan(found_unreachable(COMPANY), today=dt.date(2026, 7, 4)).decisions == []

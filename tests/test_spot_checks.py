@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from starlette.testclient import TestClient
 from domain.codes import make_credit_code
 from domain.errors import InputError
 from domain.inspections import InspectionDraw
-from projections.inspection_results import unreachable_results
+from projections.inspection_results import current_with_outcomes
 from tests.conftest import TODAY
 from tests.records import COMPANY, JTYS, SCJG, entity
 from tests.supervision_records import OTHER, dishonesty, submit
@@ -86,7 +87,9 @@ def test_the_inspecting_department_records_results_and_the_profile_shows_them(cl
     assert "没有抽查检查信息" in client.get(f"/entities/{NOT_DRAWN}").text
     again = client.get(f"/api/v1/inspections/{draw['draw_id']}", headers=inspector).json()
     assert again["reproduced"] and {r["credit_code"] for r in again["results"]} == {OTHER, other}
-    assert unreachable_results(platform.views_db) == [(OTHER, draw["draw_id"], "2026-11-27", SCJG)]
+    assert current_with_outcomes(platform.views_db, ["unreachable"], "2026-11-30") == [
+        (OTHER, draw["draw_id"], "unreachable", "2026-11-27", SCJG)]
+    assert current_with_outcomes(platform.views_db, ["unreachable"], "2026-11-26") == []  # not inspected yet
 
 
 def refused(client: TestClient, platform: Any, headers: dict[str, str], draw: dict[str, Any], body: Any,
@@ -240,3 +243,38 @@ def test_a_draw_recorded_before_its_day_was_kept_is_dated_by_the_day_it_was_grad
     assert refused_day.value.errors[0].field == "results[0].inspected_on"
     assert old.record_results([result(COMPANY, inspected_on="2026-11-20")], {COMPANY: COMPANY}, SCJG, "t", TODAY)
     assert old.results[COMPANY]["outcome"] == "no_problem" and old.results[COMPANY]["reason"] is None
+
+
+# -- unreachable at the registered address: the deadline job lists the entity (SPOT-UNREACHABLE-ANOMALY) --------
+def unreachable_listings(platform: Any) -> list[dict[str, Any]]:
+    return [row for row in platform.views_db.query(
+        "SELECT * FROM v_records WHERE valid_to IS NULL AND kind = 'anomaly_listing' ORDER BY credit_code")
+        if json.loads(row["data"]).get("rule_id") == "SPOT-UNREACHABLE-ANOMALY"]
+
+
+def test_an_entity_found_unreachable_is_listed_by_the_deadline_job_naming_the_rule_once(client, platform, inspector,
+                                                                                         draw):
+    other = next(c for c in draw["codes"] if c != OTHER)
+    post(client, inspector, draw, result(OTHER, "unreachable", note="登记住所无人办公"), result(other, "unreachable"))
+    post(client, inspector, draw, result(other, "no_problem", "2026-11-28", reason="复核：已在登记住所取得联系"))
+    before = platform.ledger.position()
+    summary = platform.deadlines.run(LATER)  # 2026-12-01, a Tuesday: within 10 working days of 2026-11-27
+    outcome = summary.rules["SPOT-UNREACHABLE-ANOMALY"]
+    assert (outcome.decided, outcome.overdue, outcome.rejected) == (1, 0, 0), outcome.errors
+    [listing] = unreachable_listings(platform)
+    data = json.loads(listing["data"])
+    assert listing["credit_code"] == OTHER and listing["decision_date"] == LATER.isoformat()
+    assert data["cause"] == "通过登记的住所或者经营场所无法联系" and "第九条" in data["legal_basis"]
+    assert draw["draw_id"] in data["remarks"] and "2026-11-27" in data["remarks"]
+    assert listing["document_number"] == f"本市监查异列〔{draw['draw_id'].replace('-', '')[:8]}〕{OTHER}号"
+    assert listing["authority_code"] == SCJG  # the catalog's source of anomaly listings decides
+    tab = {"tab": "anomaly"}
+    assert "SPOT-UNREACHABLE-ANOMALY" in client.get(f"/entities/{OTHER}", params=tab).text
+    assert "SPOT-UNREACHABLE-ANOMALY" not in client.get(f"/entities/{OTHER}", params={**tab, "as_of": str(before)}).text
+    record = client.get(f"/api/v1/records/{listing['record_id']}").json()["record"]
+    assert record["listing"]["on_list"] and record["fields"]["rule_id"] == "SPOT-UNREACHABLE-ANOMALY"
+    assert not any(json.loads(r["data"]).get("credit_code") == other for r in unreachable_listings(platform))
+
+    again = platform.deadlines.run(LATER + dt.timedelta(days=1))
+    assert again.rules["SPOT-UNREACHABLE-ANOMALY"].decided == 0
+    assert again.rules["SPOT-UNREACHABLE-ANOMALY"].already == 1 and len(unreachable_listings(platform)) == 1
