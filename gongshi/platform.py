@@ -13,6 +13,7 @@ from application.audit import AuditTrail
 from application.cases import Cases
 from application.complaints import Complaints
 from application.deadlines import Deadlines
+from application.trace import Trace
 from application.ledger import Ledger
 from application.records import Records
 from application.supervision import Supervision
@@ -27,6 +28,7 @@ from projections.db import Database
 from projections.deadlines import DeadlineFacts
 from projections.heads import load_or_create_key
 from projections.inspection_results import InspectionResultViews
+from projections.trace import TraceViews
 from projections.integrity import HeadSigner, IntegrityLog
 from projections.ledger_views import LedgerViews
 from projections.runner import Follower, Runner
@@ -79,6 +81,10 @@ class Platform:
     @cached_property
     def complaints(self) -> Complaints:
         return Complaints(self.cases, lambda code: agencies.is_agency(self.views_db, code))
+
+    @cached_property
+    def trace(self) -> Trace:
+        return Trace(self.ledger, self.catch_up, self.clock)
 
     @cached_property
     def annual_reports(self) -> AnnualReports:
@@ -160,7 +166,8 @@ class Platform:
                 self.integrity,
                 self.grades,  # grades read the views' rows: keep them after them
                 self.case_views, self.annual_report_views,
-                self.inspection_result_views]  # reads the entities' names from the views' rows
+                self.inspection_result_views,  # reads the entities' names from the views' rows
+                self.trace_views]
 
     @cached_property
     def case_views(self) -> CaseViews:
@@ -173,6 +180,10 @@ class Platform:
     @cached_property
     def inspection_result_views(self) -> InspectionResultViews:
         return InspectionResultViews(self.views_db)
+
+    @cached_property
+    def trace_views(self) -> TraceViews:
+        return TraceViews(self.views_db)
 
     @cached_property
     def accounts(self) -> AccountStore:
