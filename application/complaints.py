@@ -18,10 +18,12 @@ from domain.records import entity_id
 
 
 class Complaints:
-    def __init__(self, cases: Cases, is_agency: Callable[[str], bool]):
+    def __init__(self, cases: Cases, is_agency: Callable[[str], bool],
+                 batch_of: Callable[[str], str | None] = lambda code: None):
         self.cases = cases
         self.ledger = cases.ledger
         self.is_agency = is_agency  # whether a code has an agency filing (the registry's read model)
+        self.batch_of = batch_of  # a traceability code -> the registrant's credit code (None: no such batch)
 
     def department_of(self, category: str) -> str:
         key = complaints.categories()[category]["department"]
@@ -31,7 +33,15 @@ class Complaints:
              today: dt.date) -> tuple[str, int, bool]:
         """(case number, log position, linked): `linked` when an open case with the same filing already exists."""
         filing = complaints.check_filing(data)
-        entity = self.ledger.get_or_none(entity_id(filing["subject_key"]))
+        responsible = filing["subject_key"]
+        if filing["subject_type"] == complaints.TRACE_CODE:  # about the batch's producer or importer
+            registrant = self.batch_of(filing["subject_key"])
+            if registrant is None:
+                raise NotFoundError("subject_key", "unknown_code",
+                                    f"没有追溯码为 {filing['subject_key']} 的产品批次，请核对产品标签或在 /trace 查询",
+                                    f"no batch has the code {filing['subject_key']}; check the label or /trace")
+            responsible = registrant
+        entity = self.ledger.get_or_none(entity_id(responsible))
         if entity is None:
             raise NotFoundError("subject_key", "unknown_entity",
                                 f"本平台没有统一社会信用代码为 {filing['subject_key']} 的市场主体，请核对或先在首页搜索名称",
@@ -52,7 +62,7 @@ class Complaints:
                 return []
             case = ComplaintCase(
                 number=number, record_id="", record_kind="", document_number="",
-                credit_code=filing["subject_key"], party_name=entity.fields.get("name", ""), department=department,
+                credit_code=responsible, party_name=entity.fields.get("name", ""), department=department,
                 statement=filing["facts"], materials=materials, limits=limits_for(COMPLAINT_CASE, today),
                 on=today.isoformat(), submitter=submitter, subject_type=filing["subject_type"],
                 complaint_kind=filing["complaint_kind"], category=filing["category"],

@@ -2,7 +2,7 @@
 
 Anyone files a complaint (投诉: a harm to oneself; it needs a contact to answer) or a report
 (举报: a violation; it may be anonymous) about a subject (a market entity, a credit-service
-agency; online shops and traceability codes once those registries exist), in a category that
+agency, a product batch by its traceability code; online shops once that registry exists), in a category that
 says which department handles it (schemas/complaints.json). The department acknowledges it,
 decides whether to accept it, transfers it with a reason when it was routed wrongly (the clock
 starts again at the new department), extends once, and concludes with an outcome, or flags a
@@ -24,9 +24,11 @@ from eventsourcing.domain import Aggregate, event
 import schemas
 from domain.cases import Actor, Case, CaseStep, CaseSubmitted, require_text
 from domain.codes import CodeError, normalise, validate_credit_code
+from domain import trace_codes
 from domain.errors import CaseForbiddenError, FieldError, InputError, ValidationFailed
 
 COMPLAINT_CASE = "complaint"
+TRACE_CODE = "trace_code"  # a complaint about a product batch: its subject key is the traceability code
 COMPLAINT, REPORT = "complaint", "report"
 _PHONE = re.compile(r"^[0-9+\- ]{5,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -78,11 +80,17 @@ def check_filing(data: dict[str, Any]) -> dict[str, Any]:
                                  f"“{category['zh']}”类投诉举报不能针对{subjects[subject_type]['zh']}",
                                  f"a {category['id']} complaint cannot be about a {subject_type}"))
     key = normalise(str(data.get("subject_key") or ""))
-    try:
-        key = validate_credit_code(key)[0]
-    except CodeError as e:
-        errors.append(FieldError("subject_key", "credit_code", f"请填写被投诉举报对象的统一社会信用代码：{e.zh}",
-                                 f"the subject's unified social credit code is required: {e.en}"))
+    if subject_type == TRACE_CODE:
+        try:
+            key = trace_codes.parse(data.get("subject_key"), "subject_key")
+        except ValidationFailed as e:
+            errors += e.errors
+    else:
+        try:
+            key = validate_credit_code(key)[0]
+        except CodeError as e:
+            errors.append(FieldError("subject_key", "credit_code", f"请填写被投诉举报对象的统一社会信用代码：{e.zh}",
+                                     f"the subject's unified social credit code is required: {e.en}"))
     try:
         facts = require_text(data.get("facts"), "facts", "投诉举报的事实和理由", "the facts")
     except InputError as e:

@@ -20,7 +20,7 @@ from application.supervision import Supervision
 from domain.cases import case_limits
 from domain.submission import Checker, make_checker
 from gongshi.config import Settings
-from projections import agencies
+from projections import agencies, trace_queries
 from gongshi.daily import Daily
 from projections.annual_reports import AnnualReportViews  # also registers the report events' topics
 from projections.cases import CaseViews  # also registers the case events' topics for decoding
@@ -28,13 +28,13 @@ from projections.db import Database
 from projections.deadlines import DeadlineFacts
 from projections.heads import load_or_create_key
 from projections.inspection_results import InspectionResultViews
-from projections.trace import TraceViews
 from projections.integrity import HeadSigner, IntegrityLog
 from projections.ledger_views import LedgerViews
 from projections.runner import Follower, Runner
 from projections.search_index import SearchProjection
 from projections.statistics import Statistics
 from projections.supervision import Grades, Rules
+from projections.trace import TraceViews
 from publishing.catalog import OpenData
 from publishing.pushed import PushedPackages
 from schemas import supervision as supervision_config
@@ -80,7 +80,8 @@ class Platform:
 
     @cached_property
     def complaints(self) -> Complaints:
-        return Complaints(self.cases, lambda code: agencies.is_agency(self.views_db, code))
+        return Complaints(self.cases, lambda code: agencies.is_agency(self.views_db, code),
+                          lambda code: trace_queries.registrant_of(self.views_db, code))
 
     @cached_property
     def trace(self) -> Trace:

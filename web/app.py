@@ -41,13 +41,16 @@ from web.reviewers import pages as reviewer
 from web.supervision import api as supervision
 from web.supervision import docs as supervision_docs
 from web.supervision import pages as supervision_pages
+from web.trace import api as trace_api
+from web.trace import docs as trace_docs
+from web.trace import public as trace
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCHEMAS}  # the reusable schemas of /api/v1/openapi.json
+SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCHEMAS, **trace_docs.SCHEMAS}  # the reusable schemas of /api/v1/openapi.json
 
 P, S, D, C, A = public_docs.DOCS, supervision_docs.DOCS, departments_docs.DOCS, cases_docs.DOCS, audit_docs.DOCS
-R, Q = annual_report_docs.DOCS, complaints_docs.DOCS
+R, Q, T = annual_report_docs.DOCS, complaints_docs.DOCS, trace_docs.DOCS
 POST, GET_POST = ("POST",), ["GET", "POST"]
 
 ROUTES: list[BaseRoute] = [
@@ -136,6 +139,15 @@ ROUTES: list[BaseRoute] = [
     api("/api/v1/complaints", complaints.list_complaints, Q),
     api("/api/v1/complaints/{number}", complaints.get_complaint, Q),
     api("/api/v1/complaints/{number}/{step}", complaints.complaint_step, Q, POST),
+    # product traceability: anyone queries a code; the chain's entities and the departments record
+    Route("/trace", trace.query_form),
+    Route("/trace/{code}.txt", trace.chain_text),
+    Route("/trace/{code}.{ext:str}", trace.qr_image),
+    Route("/trace/{code}", trace.chain_page),
+    api("/api/v1/trace/batches", trace_api.register, T, POST),
+    api("/api/v1/trace/batches/{code}/events", trace_api.record, T, POST),
+    api("/api/v1/trace/{code}/downstream", trace.downstream, T),
+    api("/api/v1/trace/{code}", trace.chain, T),
     Route("/cases", firm.status_page),
     Route("/cases/{number}", firm.status_page),
     # reviewers

@@ -47,7 +47,7 @@ def refusal(exc: Refusal) -> JSONResponse:
     """A bilingual JSON error naming every field at fault."""
     found = errors_of(exc)
     return error(status_of(exc), found[0].code, "；".join(e.zh for e in found), "; ".join(e.en for e in found),
-                 field=found[0].field, errors=[e.as_dict() for e in found])
+                 field=found[0].field, errors=[e.as_dict() for e in found], **getattr(exc, "extra", {}))
 
 
 def _wants_html(request: Request) -> bool:

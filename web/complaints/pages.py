@@ -31,7 +31,8 @@ async def complaint_form(request: Request) -> Response:
         wanted = request.query_params.get("subject_type", "entity")
         filing = {"kind": request.query_params.get("kind", "complaint"),
                   "subject_type": wanted if wanted in complaints.rules()["subjects"] else "entity",
-                  "subject_key": request.query_params.get("subject_key", ""), "contact": {}}
+                  "subject_key": request.query_params.get("subject_key", ""), "contact": {},
+                  "category": request.query_params.get("category", "")}
         return await render(request, "complaints/form.html", _data(filing))
     form = await checked_form(request)
     if form is None:

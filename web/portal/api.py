@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 import schemas
 from domain import objections
-from projections import inspection_results, queries
+from projections import inspection_results, queries, trace_queries
 from projections.public import Moment
 from projections.search_queries import search as run_search
 from search.interface import SearchError
@@ -137,7 +137,7 @@ async def load_entity(request: Request) -> dict[str, Any]:
     key = params.entity_key(request.path_params["key"])
     tab = params.choice(request.query_params, "tab", tuple(queries.TABS), None, "栏目")
     paging = params.paging(request.query_params)
-    data = await load_at_moment(request, lambda p, m: _entity_with_spot_checks(p, m, key, tab, paging))
+    data = await load_at_moment(request, lambda p, m: _entity_with_checks(p, m, key, tab, paging))
     entity = data["entity"]
     entity["district_name"] = labels.district(entity["district"])
     for section in data["sections"]:
@@ -149,13 +149,16 @@ async def load_entity(request: Request) -> dict[str, Any]:
     return data
 
 
-def _entity_with_spot_checks(platform: Any, moment: Moment, key: str, tab: str | None,
+def _entity_with_checks(platform: Any, moment: Moment, key: str, tab: str | None,
                              paging: queries.Paging) -> dict[str, Any]:
-    """The profile and its 抽查检查信息 (spot-check results), both at the position the profile reflects."""
+    """The profile, its 抽查检查信息 (spot-check results) and its 产品质量信息 (failed tests, recalls and sales
+    halts of the batches it registered), all at the position the profile reflects."""
     data = queries.entity(platform.views_db, moment, key, tab, paging)
     at = Moment(data["position"], moment.today)
     data["spot_checks"] = [{**r, "department_name": r["department_name"] or r["department_code"]}
                            for r in inspection_results.of_entity(platform.views_db, key, at)]
+    data["product_quality"] = [{**r, "trace_url": f"/trace/{r['code']}"}
+                               for r in trace_queries.quality_of_entity(platform.views_db, key, at)]
     return data
 
 
