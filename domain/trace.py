@@ -251,6 +251,9 @@ class TraceBatch(Aggregate):
     def receive(self, by: str, shipment: Any, on: str, actor: TraceActor, place: str | None = None) -> None:
         """The addressee confirms a shipment (or a return) to it; the quantity becomes its holding."""
         waiting = {n: s for n, s in self.pending.items() if s[1] == by}
+        if not waiting:
+            raise ConflictError("shipment", "nothing_waiting", f"该批次没有发给 {by} 且尚未收货的货物",
+                                f"nothing of this batch waits to be received by {by}")
         if not isinstance(shipment, int) or isinstance(shipment, bool):
             if len(waiting) != 1:
                 raise ValidationFailed([FieldError(
