@@ -123,7 +123,7 @@ class Trace:
         return True
 
     # -- registering --------------------------------------------------------------------------------------
-    def register(self, actor: TraceActor, data: Any) -> Saved:
+    def register(self, actor: TraceActor, data: Any, *, visible: bool = True) -> Saved:
         """A new batch and its code; the same registrant and batch number again returns the batch issued."""
         fields = _checked("batch", data)
         registrant = _credit_code(fields["registrant"], "registrant")
@@ -132,6 +132,7 @@ class Trace:
         today = self.clock()
         amount = quantity(fields["quantity"], "quantity")
         produced = check_day(fields["produced_on"], "produced_on", None, today)
+        registered_on = check_day(fields.get("on"), "on", produced, today)
         if trace.category(fields["category"])["shelf_life_required"] and "shelf_life_days" not in fields:
             raise ValidationFailed([FieldError("shelf_life_days", "required", "该类产品须填写保质期（天）",
                                                "shelf_life_days is required for this category")])
@@ -152,12 +153,12 @@ class Trace:
                 created[:] = [existing]
                 return []
             batch = TraceBatch(code=code, key=key, registrant=registrant, product=product, quantity=trace.text(amount),
-                               on=today.isoformat(), how="registered", parents=[], submitter=actor.submitter,
+                               on=registered_on, how="registered", parents=[], submitter=actor.submitter,
                                department=actor.department)
             created[:] = [batch]
             return [batch]
 
-        position = self._save(command)
+        position = self._save(command, visible)
         return Saved(created[0], created if position else [], position)
 
     def _code_for(self, key: str) -> tuple[str, TraceBatch | None]:
@@ -170,17 +171,17 @@ class Trace:
         raise ConflictError("batch_number", "code_space", "无法签发追溯码，请更换批次号", "no free code; use another batch number")
 
     # -- recording a fact on a batch -----------------------------------------------------------------------
-    def record(self, actor: TraceActor, raw_code: Any, data: Any) -> Saved:
-        """A movement, a test result or an order on the batch of `raw_code`."""
+    def record(self, actor: TraceActor, raw_code: Any, data: Any, *, visible: bool = True) -> Saved:
+        """A movement, a test result or an order on the batch of `raw_code`; `visible` (the default) waits for
+        the read models, a bulk loader catches up itself."""
         step = data.get("step") if isinstance(data, dict) else None
         if step == "tested":
-            return self._test(actor, raw_code, _checked("test", data))
+            return self._test(actor, raw_code, _checked("test", data), visible)
         if step in ORDERS:
-            return self._order(actor, raw_code, _checked("order", data))
-        fields = _checked("movement", data)
-        return self._move(actor, raw_code, fields)
+            return self._order(actor, raw_code, _checked("order", data), visible)
+        return self._move(actor, raw_code, _checked("movement", data), visible)
 
-    def _test(self, actor: TraceActor, raw_code: Any, fields: dict[str, Any]) -> Saved:
+    def _test(self, actor: TraceActor, raw_code: Any, fields: dict[str, Any], visible: bool) -> Saved:
         today = self.clock()
         if fields["result"] == trace.FAIL and not fields.get("items"):
             raise ValidationFailed([FieldError("items", "required", "检验结论为不合格时须列明不合格项目",
@@ -196,10 +197,10 @@ class Trace:
             return [batch]
 
         holder: list[TraceBatch] = []
-        position = self._save(command)
+        position = self._save(command, visible)
         return Saved(holder[0], [], position)
 
-    def _order(self, actor: TraceActor, raw_code: Any, fields: dict[str, Any]) -> Saved:
+    def _order(self, actor: TraceActor, raw_code: Any, fields: dict[str, Any], visible: bool) -> Saved:
         today = self.clock()
         holder: list[TraceBatch] = []
 
@@ -212,10 +213,10 @@ class Trace:
                                   on, actor)
             return [batch] if changed else []
 
-        position = self._save(command)
+        position = self._save(command, visible)
         return Saved(holder[0], [], position)
 
-    def _move(self, actor: TraceActor, raw_code: Any, fields: dict[str, Any]) -> Saved:
+    def _move(self, actor: TraceActor, raw_code: Any, fields: dict[str, Any], visible: bool) -> Saved:
         today = self.clock()
         step = fields["step"]
         holder: list[TraceBatch] = []
@@ -245,7 +246,7 @@ class Trace:
                            note=_free(fields.get("note")), under_order=under_order)
             return [batch, *inputs, *created]
 
-        position = self._save(command)
+        position = self._save(command, visible)
         return Saved(holder[0], created if position else [], position)
 
     def _split(self, batch: TraceBatch, by: str, fields: dict[str, Any], on: str, actor: TraceActor,
@@ -296,9 +297,10 @@ class Trace:
                           submitter=actor.submitter, department=actor.department)
         return [b for b, _ in consumed[1:]], made
 
-    def _save(self, command: Callable[[], list[TraceBatch]]) -> int | None:
+    def _save(self, command: Callable[[], list[TraceBatch]], visible: bool) -> int | None:
         recordings = self.ledger.execute(command)
         if not recordings:
             return None
-        self.catch_up()
+        if visible:
+            self.catch_up()
         return recordings[-1].notification.id

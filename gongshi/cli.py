@@ -65,7 +65,8 @@ def demo(entities: int, seed: int, out: Path | None, if_empty: bool) -> None:
             return
         from gongshi.loading import load_demo
 
-        summary, reports, checks, runs = load_demo(platform, entities, seed)
+        loaded = load_demo(platform, entities, seed)
+        summary, reports, checks, runs = loaded.records, loaded.reports, loaded.checks, loaded.runs
         click.echo(f"loaded {summary.accepted} items ({summary.duplicates} already present, "
                    f"{summary.rejected} rejected); log position {platform.ledger.position()}")
         click.echo(f"filed {reports.accepted} annual reports ({reports.duplicates} already present, "
@@ -74,6 +75,11 @@ def demo(entities: int, seed: int, out: Path | None, if_empty: bool) -> None:
                    f"log position {platform.ledger.position()}")
         for run in runs:
             click.echo(f"deadline job {run.line()}")
+        if loaded.labels:
+            click.echo(f"registered {len(loaded.labels)} traceable batches; try these labels at /trace:")
+            shown = loaded.labels[:3] + [lbl for lbl in loaded.labels[3:] if lbl[2]][:1]
+            for printed, product, recalled in shown:
+                click.echo(f"  {printed}  {product}{'  (recalled)' if recalled else ''}")
         _catch_up(platform)
     finally:
         platform.close()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 from uuid import UUID
@@ -17,13 +18,16 @@ from domain.cases import Actor
 from domain.complaints import COMPLAINT_CASE
 from domain.deadlines import report_years
 from domain.errors import ValidationFailed
+from domain import trace_codes
 from domain.submission import ACCEPTED, DUPLICATE, REJECTED
+from domain.trace import TraceActor
 from domain.workdays import calendar
 from gongshi.demo import generate
 from gongshi.demo.annual_reports import DemoReport, generate_reports
 from gongshi.demo.common import END_ISO
 from gongshi.demo.complaints import DemoComplaint, generate_complaints
 from gongshi.demo.spot_checks import demo_draws, generate_results
+from gongshi.demo.trace import DemoChain, generate_chains
 from gongshi.importer import ImportSummary
 from gongshi.platform import Platform
 from projections.public import Moment
@@ -101,9 +105,9 @@ def load_spot_checks(platform: Platform, seed: int, end: str = END_ISO) -> Impor
     return summary
 
 
-#: What the demo's annual reports read of an entity (kept for every entity while the records load).
+#: What the demo's annual reports (and traceability roles) read of an entity (kept for every entity while the records load).
 _REPORT_FIELDS = ("credit_code", "name", "established", "status", "phone", "address", "legal_representative",
-                  "legal_representative_id_number", "registered_capital")
+                  "legal_representative_id_number", "registered_capital", "business_scope")
 
 
 def run_deadlines(platform: Platform, days: Sequence[dt.date], *, desc: str) -> list[RunSummary]:
@@ -119,10 +123,20 @@ def deadline_days(end: dt.date) -> list[dt.date]:
     return sorted({*(d for d in days if d <= end), end})
 
 
-def load_demo(platform: Platform, entities: int, seed: int) -> tuple[ImportSummary, ImportSummary, ImportSummary,
-                                                                   list[RunSummary]]:
+@dataclass
+class DemoLoad:
+    """What `gongshi demo` loaded."""
+
+    records: ImportSummary
+    reports: ImportSummary
+    checks: ImportSummary
+    runs: list[RunSummary]
+    labels: list[tuple[str, str, bool]]  # (printed traceability code, product, recalled) of the chains' batches
+
+
+def load_demo(platform: Platform, entities: int, seed: int) -> DemoLoad:
     """`gongshi demo`: the records, the entities' annual reports, complaints, two spot-check draws and their
-    results, then the deadline job's decisions: (records, reports, spot-check results, the job's runs)."""
+    results, the traceability chains, then the deadline job's decisions."""
     registered: dict[str, dict[str, Any]] = {}
 
     def remembering(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -136,8 +150,32 @@ def load_demo(platform: Platform, entities: int, seed: int) -> tuple[ImportSumma
     reports = load_reports(platform, generate_reports(registered.values(), seed), desc="年报 annual reports")
     load_complaints(platform, generate_complaints(registered.values(), seed))
     checks = load_spot_checks(platform, seed)
+    labels = load_trace(platform, generate_chains(registered.values(), seed))
     runs = run_deadlines(platform, deadline_days(dt.date.fromisoformat(END_ISO)), desc="到期决定 deadlines")
-    return records, reports, checks, runs
+    return DemoLoad(records, reports, checks, runs, labels)
+
+
+def load_trace(platform: Platform, chains: Iterable[DemoChain]) -> list[tuple[str, str, bool]]:
+    """Send each chain's commands as its entities and departments would; the labels of the batches registered."""
+    departments = {d.key: d.code for d in platform.ledger.catalog.departments.values()}
+    labels = []
+    for chain in tqdm(chains, desc="追溯 traceability", unit=" chains"):
+        codes: dict[int, str] = {}
+        for command in chain.commands:
+            if command.actor.startswith("dept:"):
+                key = command.actor.removeprefix("dept:")
+                actor = TraceActor(f"demo:{key}", department=departments[key], department_key=key)
+            else:
+                actor = TraceActor(f"demo:firm:{command.actor}", credit_code=command.actor)
+            if command.action == "register":
+                saved = platform.trace.register(actor, command.body, visible=False)
+                codes[command.batch] = saved.batch.code
+                labels.append((trace_codes.printed(saved.batch.code), chain.product, chain.recalled))
+                continue
+            saved = platform.trace.record(actor, codes[command.batch], command.body, visible=False)
+            for index, made in zip(command.creates, saved.created, strict=True):
+                codes[index] = made.code
+    return labels
 
 
 def load_complaints(platform: Platform, complaints: Iterable[DemoComplaint]) -> int:
