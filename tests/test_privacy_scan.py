@@ -17,13 +17,15 @@ START = ["/", "/lists/red", "/lists/dishonesty?status=all", "/lists/anomaly?stat
          "/search?q=公司", "/search?q=食品", "/search?q=明山区", "/search?q=张", "/search?kind=penalty&sort=newest"]
 MAX_PAGES = 350
 SAMPLE = 40
-_HREF = re.compile(r'href="(/(?:entities|records|lists|search)[^"#]*)"')
+_HREF = re.compile(r'href="(/(?:entities|records|lists|search|trace|api/v1/trace)[^"#]*)"')
 _SECRET_FIELDS = ("person_id_number", "legal_representative_id_number", "phone")
 
 
 def twin(url: str) -> str:
-    """The JSON twin of a page URL."""
+    """The JSON twin of a page URL (an answer that is not a page is its own)."""
     parts = urlsplit(url)
+    if parts.path.startswith("/api/") or parts.path.endswith(".txt"):
+        return url
     path = "/api/v1/summary" if parts.path == "/" else "/api/v1" + parts.path
     return path + (f"?{parts.query}" if parts.query else "")
 
@@ -53,7 +55,10 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     assert cases, "the demo files complaints: their status pages are scanned too"
     inspected = [f"/entities/{r[0]}" for r in platform.views_db.execute(
         "SELECT DISTINCT entity_key FROM v_inspection_results ORDER BY 1")][:SAMPLE]
-    queue = START + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
+    codes = [c for (c,) in platform.views_db.execute("SELECT code FROM v_trace_batches ORDER BY code")]
+    traced = [u for c in codes for u in (f"/trace/{c}", f"/trace/{c}.txt", f"/api/v1/trace/{c}/downstream")]
+    assert traced, "the demo's traceability chains are scanned too"
+    queue = START + traced + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
         [f"/entities/{e}" for e in rng.sample(entities, SAMPLE)] + \
         [f"/entities/{c}/annual-reports/{y}" for c, y in rng.sample(reports, SAMPLE)] + inspected + \
         ["/complaints/statistics", *(f"/cases/{n}" for n in cases)]
@@ -78,3 +83,4 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     assert len(seen) >= 200 and statuses[200] >= 400
     assert any(re.search(r"/annual-reports/\d{4}", u) for u in seen)  # the reports were crawled too
     assert inspected and set(inspected) <= seen  # and the profiles showing spot-check results
+    assert set(traced) <= seen  # and every batch's chain, its text answer and its holders
