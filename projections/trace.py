@@ -12,12 +12,14 @@ no natural person is ever a party (a retail sale names no buyer).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any
 
 import schemas
 from domain.privacy import scrub_text
+from domain.publicity import add_months
 from domain.trace import FAIL, TraceBatch, rules
 from projections.runner import Event
 from projections.tracked import TrackedTables
@@ -28,10 +30,11 @@ STEP_COLUMNS = ("code", "seq", "position", "step", "actor", "counterparty", "qua
                 "batches", "note", "detail", "department_code")
 QUALITY_COLUMNS = ("quality_id", "code", "credit_code", "product_name", "category", "category_name", "kind",
                    "kind_name", "on_day", "department_code", "department_name", "document_number", "items", "reason",
-                   "valid_from", "valid_to")
+                   "public_until", "valid_from", "valid_to")
 #: The quality table's columns that are the open dataset's (publishing/product_quality_fields.json).
 DATASET_COLUMNS = ("quality_id", "code", "credit_code", "product_name", "category", "category_name", "kind",
-                   "kind_name", "on_day", "department_code", "department_name", "document_number", "items", "reason")
+                   "kind_name", "on_day", "department_code", "department_name", "document_number", "items", "reason",
+                   "public_until")
 _INT = {"shelf_life_days", "position", "seq", "shipment", "valid_from", "valid_to"}
 
 
@@ -54,6 +57,13 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS v_trace_steps_actor ON v_trace_steps (actor)",
     "CREATE INDEX IF NOT EXISTS v_trace_quality_entity ON v_trace_quality (credit_code, valid_to)",
 ]
+
+
+def public_until(kind: str, on: str) -> str:
+    """The first day a failed test or an order is no longer shown on the profile or in the dataset
+    (schemas/trace.json `publicity`: counted in months from the day of the test or decision)."""
+    months = rules()["publicity"]["fail_months" if kind == "fail" else "order_months"]
+    return add_months(dt.date.fromisoformat(on), months).isoformat()
 
 
 def _dumps(value: Any) -> str:
@@ -142,7 +152,7 @@ class TraceViews(TrackedTables):
                "category_name": rules()["categories"][batch[0]["category"]]["zh"], "kind": kind,
                "kind_name": kinds[kind], "on_day": ev.on, "department_code": ev.department,
                "department_name": departments.get(ev.department), "document_number": document, "items": items,
-               "reason": reason, "valid_from": position, "valid_to": None}
+               "reason": reason, "public_until": public_until(kind, ev.on), "valid_from": position, "valid_to": None}
         self.db.execute(f"INSERT INTO v_trace_quality ({','.join(QUALITY_COLUMNS)}) VALUES "
                         f"({','.join('?' * len(QUALITY_COLUMNS))}) ON CONFLICT (quality_id, valid_from) DO NOTHING",
                         tuple(row[c] for c in QUALITY_COLUMNS))

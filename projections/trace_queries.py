@@ -8,13 +8,11 @@ it received and what it did with it: what a recall needs to reach everyone.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from domain.publicity import add_months
 from domain.records import LISTING_KINDS
 from domain.trace import rules
 from projections.db import Database
@@ -180,15 +178,11 @@ def downstream(db: Database, code: str, today: str) -> dict[str, Any]:
 
 def quality_of_entity(db: Database, credit_code: str, moment: Moment) -> list[dict[str, Any]]:
     """The entity's failed tests and recall / halt orders inside their publicity period, newest first."""
-    months = {"fail": rules()["publicity"]["fail_months"], "recall": rules()["publicity"]["order_months"],
-              "halt": rules()["publicity"]["order_months"]}
     clause, params = version_clause(moment, "q")
-    rows = db.query(f"SELECT * FROM v_trace_quality q WHERE q.credit_code = ? AND {clause} "
-                    "ORDER BY q.on_day DESC, q.quality_id", (credit_code, *params))
-    today = dt.date.fromisoformat(moment.today)
+    rows = db.query(f"SELECT * FROM v_trace_quality q WHERE q.credit_code = ? AND {clause} AND q.public_until > ? "
+                    "ORDER BY q.on_day DESC, q.quality_id", (credit_code, *params, moment.today))
     return [{k: r[k] for k in ("code", "product_name", "category_name", "kind", "kind_name", "on_day",
-                               "department_name", "document_number", "items", "reason")}
-            for r in rows if add_months(dt.date.fromisoformat(r["on_day"]), months[r["kind"]]) > today]
+                               "department_name", "document_number", "items", "reason", "public_until")} for r in rows]
 
 
 def issued(db: Database, codes: list[str]) -> list[str]:

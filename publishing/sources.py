@@ -17,7 +17,7 @@ from typing import Any
 import schemas
 from projections.db import Database
 from projections.public import Moment, on_list_clause, public_clause, version_clause
-from projections import annual_reports, inspection_results
+from projections import annual_reports, inspection_results, trace
 from publishing.definitions import Column, Dataset, vocabulary
 
 _SAFE_FIELD = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -323,8 +323,23 @@ class InspectionResultSource(VersionedRowsSource):
         return False
 
 
+class ProductQualitySource(VersionedRowsSource):
+    """Failed tests and recall / halt orders of traced batches (projections/trace.py), inside their publicity period."""
+
+    alias, table, dataset_columns = "q", "v_trace_quality", trace.DATASET_COLUMNS
+
+    def conditions(self, moment: Moment) -> tuple[list[str], list[Any]]:
+        clauses, params = super().conditions(moment)
+        return [*clauses, "q.public_until > ?"], [*params, moment.today]
+
+    @property
+    def has_data(self) -> bool:
+        return False
+
+
 SOURCES: dict[str, type[Source]] = {"records": RecordSource, "entities": EntitySource, "statistics": StatisticsSource,
-                                    "annual_reports": AnnualReportSource, "inspection_results": InspectionResultSource}
+                                    "annual_reports": AnnualReportSource, "inspection_results": InspectionResultSource,
+                                    "product_quality": ProductQualitySource}
 
 
 def source_for(db: Database, dataset: Dataset) -> Source:

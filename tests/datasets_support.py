@@ -12,7 +12,9 @@ from uuid import UUID
 from application.supervision import Caller
 from domain.annual_reports import PAPER, Filing
 from domain.codes import make_credit_code
+from domain.trace import TraceActor
 from projections.public import Moment
+from publishing import definitions
 from tests.portal import live_server
 from tests.records import DEPTS, SCJG
 
@@ -105,7 +107,20 @@ def load_sample(platform: Any) -> int:
                                   "document_number": "本市监罚〔2025〕3号", "source_unit_code": SCJG}],
                                 department=None, submitter="test")
     platform.annual_reports.file(Filing("test", PAPER, department=SCJG), annual_report(1), filed_on="2026-03-02")
+    product_test(platform)
     return spot_check(platform)
+
+
+def product_test(platform: Any) -> None:
+    """A batch of entity 1's that fails a test, the test's note carrying both traps."""
+    regulator = TraceActor("test", department=SCJG, department_key="SCJG")
+    batch = platform.trace.register(regulator, {
+        "registrant": code(1), "batch_number": "S-1", "product_name": "冷鲜猪肉", "category": "meat",
+        "origin": {"place": "辽宁省本溪市桓仁满族自治县"}, "produced_on": "2026-03-01", "quantity": 100, "unit": "kg",
+        "shelf_life_days": 7})
+    platform.trace.record(regulator, batch.batch.code, {"step": "tested", "result": "fail", "items": ["莱克多巴胺"],
+                                                        "report_number": "BX-JC-S1",
+                                                        "note": f"送检人电话{PHONE}，身份证号{ID_NUMBER}"})
 
 
 def spot_check(platform: Any) -> int:
@@ -128,3 +143,9 @@ def annual_report(n: int) -> dict[str, Any]:
 
 
 serve = live_server  # the one live-server helper, in tests/portal.py
+
+
+#: How many datasets the platform defines (publishing/datasets/), and how many are in the credit group: every
+#: catalog answer must list them all.
+DATASET_COUNT = len(definitions.datasets())
+CREDIT_COUNT = sum(1 for d in definitions.datasets() if "credit" in d.groups)

@@ -7,7 +7,7 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from tests.datasets_support import load_sample
+from tests.datasets_support import CREDIT_COUNT, DATASET_COUNT, load_sample
 from web.app import create_app
 
 NAIVE_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$")
@@ -81,7 +81,7 @@ def test_status_show_and_license_list(client):
 
 def test_package_list_is_sorted_and_pages(client):
     names = ok(client, "package_list")
-    assert names == sorted(names) and len(names) == 17
+    assert names == sorted(names) and len(names) == DATASET_COUNT
     assert ok(client, "package_list", limit="2", offset="1") == names[1:3]
 
 
@@ -121,7 +121,8 @@ def test_current_package_list_with_resources_pages_newest_first(client):
     ('title:"行政处罚信息"', {"administrative-penalties"}),
     ("tags:红名单 OR tags:统计", {"red-list", "monthly-credit-statistics"}),
     ("groups:(transport OR tourism)", {"road-transport-licenses", "travel-agencies-and-scenic-spots"}),
-    ("+organization:scjg -name:market-entities", {"annual-reports", "business-anomaly-list", "spot-check-results"}),
+    ("+organization:scjg -name:market-entities", {"annual-reports", "business-anomaly-list", "spot-check-results",
+                                                  "product-quality"}),
     ("许可 教育", {"private-school-licenses"}),
 ])
 def test_package_search_query_subset(client, q, expected):
@@ -131,20 +132,20 @@ def test_package_search_query_subset(client, q, expected):
 
 def test_package_search_everything_filters_ranges_and_sorts(client):
     everything = ok(client, "package_search", q="*:*", rows=1000)
-    assert everything["count"] == 17 and everything["sort"] == "score desc, metadata_modified desc"
-    assert ok(client, "package_search", fq="groups:credit", rows=100)["count"] == 11
+    assert everything["count"] == DATASET_COUNT and everything["sort"] == "score desc, metadata_modified desc"
+    assert ok(client, "package_search", fq="groups:credit", rows=100)["count"] == CREDIT_COUNT
     assert ok(client, "package_search", fq_list=["groups:credit", "organization:rsj"])["count"] == 1
-    assert ok(client, "package_search", q="metadata_modified:[2020-01-01T00:00:00Z TO NOW]")["count"] == 17
+    assert ok(client, "package_search", q="metadata_modified:[2020-01-01T00:00:00Z TO NOW]")["count"] == DATASET_COUNT
     assert ok(client, "package_search", q="metadata_modified:[2099-01-01T00:00:00Z TO *]")["count"] == 0
     names = [p["name"] for p in ok(client, "package_search", sort="name asc", rows=3)["results"]]
     assert names == ["administrative-licenses", "administrative-penalties", "annual-reports"]
-    assert len(ok(client, "package_search", rows=5000)["results"]) == 17
+    assert len(ok(client, "package_search", rows=5000)["results"]) == DATASET_COUNT
 
 
 def test_package_search_facets_and_rows_zero(client):
     result = ok(client, "package_search", rows=0, **{"facet.field": json.dumps(["groups", "organization", "res_format"])})
-    assert result["results"] == [] and result["count"] == 17
-    assert result["facets"]["groups"]["credit"] == 11 and result["facets"]["res_format"]["CSV"] == 17
+    assert result["results"] == [] and result["count"] == DATASET_COUNT
+    assert result["facets"]["groups"]["credit"] == CREDIT_COUNT and result["facets"]["res_format"]["CSV"] == DATASET_COUNT
     items = {i["name"]: i for i in result["search_facets"]["organization"]["items"]}
     assert items["fgw"]["display_name"] == "本溪市发展和改革委员会"
     got = client.get("/api/3/action/package_search?rows=0&facet.field=groups&facet.field=tags&facet.limit=2").json()

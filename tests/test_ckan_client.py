@@ -13,7 +13,7 @@ from ckanapi import RemoteCKAN
 from ckanapi.errors import NotFound, SearchQueryError, ValidationError
 
 from publishing.catalog import resource_id
-from tests.datasets_support import load_sample, serve
+from tests.datasets_support import DATASET_COUNT, load_sample, serve
 from web.app import create_app
 
 BIN = Path(sys.executable).parent
@@ -35,7 +35,7 @@ def ckanapi(*args: str) -> subprocess.CompletedProcess:
 def test_library_lists_shows_and_searches(site, get_only):
     with RemoteCKAN(site, get_only=get_only) as ckan:
         names = ckan.action.package_list()
-        assert len(names) == 17
+        assert len(names) == DATASET_COUNT
         package = ckan.action.package_show(id="red-list")
         assert package["title"] == "守信激励对象名单（红名单）"
         found = ckan.action.package_search(q="失信", rows=10)
@@ -89,7 +89,7 @@ def test_cli_dump_with_get_requests(site, tmp_path):
 def test_cli_search_datasets_pages_until_an_empty_page(site):
     done = ckanapi("search", "datasets", "q=*:*", "-r", site)
     assert done.returncode == 0, done.stderr
-    assert len(done.stdout.strip().splitlines()) == 17
+    assert len(done.stdout.strip().splitlines()) == DATASET_COUNT
 
 
 def test_downloads_stream_with_length_and_hash_over_http(site):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from tests.datasets_support import load_sample
+from tests.datasets_support import DATASET_COUNT, load_sample
 from web.app import create_app
 
 
@@ -20,7 +20,7 @@ def test_catalog_lists_datasets_with_theme_and_department_facets(client):
     page = client.get("/datasets")
     assert page.status_code == 200
     html = page.text
-    assert "共 17 个数据集" in html and "行政处罚信息" in html
+    assert f"共 {DATASET_COUNT} 个数据集" in html and "行政处罚信息" in html
     assert "主题" in html and "部门" in html and "本溪市交通运输局" in html
     assert "/api/3/action/package_search" in html
 

@@ -7,7 +7,7 @@ from rdflib import namespace as ns  # not the names themselves: pytest probes mo
 from starlette.testclient import TestClient
 
 from publishing import dcat
-from tests.datasets_support import load_sample
+from tests.datasets_support import DATASET_COUNT, load_sample
 from web.app import create_app
 
 PARSERS = {"jsonld": "json-ld", "ttl": "turtle", "rdf": "xml"}
@@ -30,9 +30,9 @@ def test_catalog_parses_and_lists_every_dataset(client, ext):
     graph = graph_of(client.get(f"/catalog.{ext}"), ext)
     catalog = next(graph.subjects(ns.RDF.type, ns.DCAT.Catalog))
     datasets = set(graph.objects(catalog, ns.DCAT.dataset))
-    assert len(datasets) == 17
+    assert len(datasets) == DATASET_COUNT
     view = next(graph.subjects(ns.RDF.type, dcat.HYDRA.PartialCollectionView))
-    assert int(graph.value(view, dcat.HYDRA.totalItems)) == 17
+    assert int(graph.value(view, dcat.HYDRA.totalItems)) == DATASET_COUNT
     assert str(graph.value(view, dcat.HYDRA.first)).endswith(f"/catalog.{ext}?page=1")
 
 

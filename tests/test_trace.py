@@ -4,6 +4,8 @@ reaching every downstream holder, the public query (page, JSON, SMS text, QR), t
 by code, and bad input refused naming the field with nothing stored."""
 from __future__ import annotations
 
+import csv
+import io
 import random
 from typing import Any
 
@@ -290,3 +292,24 @@ def test_a_product_complaint_by_traceability_code_is_about_the_producer(client, 
         "kind": "report", "category": "food_safety", "subject_type": "trace_code",
         "subject_key": trace_codes.issue("nothing"), "facts": "标签上的追溯码查不到。", "anonymous": True})
     assert missing.status_code == 404 and missing.json()["error"]["field"] == "subject_key"
+
+
+def test_failed_tests_and_recalls_are_an_open_dataset_pinned_by_position(client, platform, firm, regulator):
+    code = register(client, firm)
+    ok(step(client, regulator, code, step="tested", result="pass", report_number="BX-JC-1"))  # a pass is not a row
+    ok(step(client, regulator, code, step="tested", result="fail", items=["莱克多巴胺", "克伦特罗"], report_number="BX-JC-2"))
+    before = platform.ledger.position()
+    ok(step(client, regulator, code, step="recalled", document_number="本市监食召〔2026〕3号", reason="检出莱克多巴胺"))
+    package = client.get("/api/3/action/package_show", params={"id": "product-quality"}).json()["result"]
+    url = next(r["url"] for r in package["resources"] if r["format"] == "CSV")
+
+    def rows(**params: Any) -> list[dict[str, str]]:
+        answer = client.get(url, params=params)
+        assert answer.status_code == 200, answer.text
+        return list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+
+    now = rows()
+    assert [(r["kind"], r["document_number"]) for r in now] == [("fail", "BX-JC-2"), ("recall", "本市监食召〔2026〕3号")]
+    assert now[0]["items"] == "莱克多巴胺、克伦特罗" and now[0]["credit_code"] == COMPANY and now[0]["code"] == code
+    assert now[0]["public_until"] == "2029-11-25" and now[1]["kind_name"] == "召回"
+    assert [r["kind"] for r in rows(as_of=before)] == ["fail"]
