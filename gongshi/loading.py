@@ -13,12 +13,12 @@ from tqdm import tqdm
 import schemas
 from application.deadlines import RunSummary
 from application.supervision import Caller
+from domain import trace_codes
 from domain.annual_reports import ONLINE, Filing, deadline
 from domain.cases import Actor
 from domain.complaints import COMPLAINT_CASE
 from domain.deadlines import report_years
 from domain.errors import ValidationFailed
-from domain import trace_codes
 from domain.submission import ACCEPTED, DUPLICATE, REJECTED
 from domain.trace import TraceActor
 from domain.workdays import calendar

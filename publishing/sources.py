@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import schemas
+from projections import annual_reports, inspection_results, trace
 from projections.db import Database
 from projections.public import Moment, on_list_clause, public_clause, version_clause
-from projections import annual_reports, inspection_results, trace
 from publishing.definitions import Column, Dataset, vocabulary
 
 _SAFE_FIELD = re.compile(r"^[a-z_][a-z0-9_]*$")

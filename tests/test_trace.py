@@ -212,7 +212,7 @@ def test_a_failed_test_and_a_recall_reach_every_downstream_holder_and_the_produc
 
 def test_the_text_answer_fits_an_sms_and_puts_the_recall_first(client, platform, firm, regulator):
     code = register(client, firm, product_name="冷鲜猪肉" * 20)
-    for n in range(12):
+    for _ in range(12):
         ok(step(client, firm, code, step="sold", quantity=1, place="本溪市明山区新明路农贸市场第十二号摊位" * 2))
     ok(step(client, regulator, code, step="halted", document_number="本市监食停〔2026〕9号", reason="暂停销售待复检" * 20))
     text = client.get(f"/trace/{code}.txt")
