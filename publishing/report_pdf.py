@@ -82,7 +82,7 @@ def _qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
 
 def _pairs(pdf: FPDF, rows: list[list[str]], width: float) -> None:
     heading = FontFace(emphasis="B", fill_color=(240, 243, 247))
-    with pdf.table(col_widths=(32, width - 32), width=width, align="L", first_row_as_headings=False,
+    with pdf.table(col_widths=(40, width - 40), width=width, align="L", first_row_as_headings=False,
                    line_height=5.2, padding=1.2) as table:
         for label, value in rows:
             row = table.row()
