@@ -74,6 +74,10 @@ def demo(entities: int, seed: int, out: Path | None, if_empty: bool) -> None:
                    f"log position {platform.ledger.position()}")
         for run in runs:
             click.echo(f"deadline job {run.line()}")
+        for row in platform.views_db.query("SELECT number, name, document FROM v_reports ORDER BY log_position"):
+            saved = platform.settings.home / "reports" / f"{row['number']}.pdf"
+            where = f", saved as {saved}" if row["document"] == "pdf" else ""
+            click.echo(f"credit report {row['number']} ({row['name']}){where}; verify at /reports/{row['number']}")
         _catch_up(platform)
     finally:
         platform.close()

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from application.reports import NotWitnessed, Prepared
+from application.reports import NotWitnessed, Prepared, Renderer
 from domain import reports
 from domain.errors import ValidationFailed
 from projections import queries
@@ -75,6 +75,14 @@ def verify_path(number: str) -> str:
     return f"/reports/{number}"
 
 
+def pdf_renderer(prepared: Prepared, site: str) -> Renderer:
+    """What draws `prepared`'s PDF once it is numbered: the report's view, its QR code to /reports/{number}."""
+    def draw(envelope: dict[str, Any]) -> bytes:
+        url = site + verify_path(envelope["issue"]["number"])
+        return report_pdf.render(view(prepared.content, prepared.digest, envelope["issue"], url), envelope, url)
+    return draw
+
+
 def _explained(envelope: dict[str, Any]) -> dict[str, Any]:
     """The signed JSON plus what helps a reader (outside the signature): the explanations and the links."""
     number = envelope["issue"]["number"]
@@ -107,14 +115,8 @@ async def _issue(request: Request, pdf: bool) -> tuple[str, dict[str, Any], byte
 
     def run() -> tuple[str, dict[str, Any], bytes | None]:
         prepared = _prepare(request, key)
-
-        def draw(envelope: dict[str, Any]) -> bytes:
-            number = envelope["issue"]["number"]
-            url = site + verify_path(number)
-            return report_pdf.render(view(prepared.content, prepared.digest, envelope["issue"], url), envelope, url)
-
         try:
-            issued = platform.reports.issue(prepared, purpose, draw if pdf else None)
+            issued = platform.reports.issue(prepared, purpose, pdf_renderer(prepared, site) if pdf else None)
         except ValidationFailed as e:
             first = e.errors[0]
             raise PublicError(400, first.code, first.zh, first.en, field=first.field) from None
