@@ -17,8 +17,8 @@ from domain.annual_reports import ONLINE, Filing, deadline
 from domain.cases import Actor
 from domain.complaints import COMPLAINT_CASE
 from domain.deadlines import report_years
-from domain.reports import purposes as report_purposes
 from domain.errors import ValidationFailed
+from domain.reports import purposes as report_purposes
 from domain.submission import ACCEPTED, DUPLICATE, REJECTED
 from domain.workdays import calendar
 from gongshi.demo import generate

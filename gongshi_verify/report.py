@@ -110,7 +110,8 @@ def check_envelope(envelope: Any, pinned_pem: bytes | None) -> tuple[list[str], 
         parts = issue.get("parts") or {}
         changed = sorted(name for name in set(parts) | set(report)
                          if name not in report or _sha256(canonical(report[name])) != parts.get(name))
-        failed.append(f"the content does not match its signed digest; changed: {', '.join(f'report.{n}' for n in changed) or 'unknown'}")
+        names = ", ".join(f"report.{n}" for n in changed) or "unknown"
+        failed.append(f"the content does not match its signed digest; changed: {names}")
     subject, moment = report.get("subject", {}), report.get("moment", {})
     facts = {"entity_key": subject.get("entity_key"), "position": moment.get("position"), "today": moment.get("today"),
              "log": report.get("log")}

@@ -141,8 +141,8 @@ def render(view: dict[str, Any], envelope: dict[str, Any], verify_url: str) -> b
     for note in view["not_shown"]:
         pdf.multi_cell(0, 4.8, f"· {note}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.multi_cell(0, 4.8, "本报告内容与签名附于文件内（report.json）。离线核验：python -m gongshi_verify report 本文件.pdf "
-                   "--public-key 平台公钥.pem；平台公钥见 /api/v1/log/key。", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4.8, "本报告内容与签名附于文件内（report.json）。离线核验：python -m gongshi_verify report "
+                   "本文件.pdf --public-key 平台公钥.pem；平台公钥见 /api/v1/log/key。", new_x="LMARGIN", new_y="NEXT")
     pdf.embed_file(bytes=canonical(envelope), basename=ATTACHMENT, desc="signed credit report (JSON)",
                    mime_type="application/json", modification_date=dt.datetime.fromisoformat(
                        envelope["issue"]["issued_at"]))

@@ -46,7 +46,8 @@ from web.supervision import pages as supervision_pages
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCHEMAS, **report_docs.SCHEMAS}  # the reusable schemas of /api/v1/openapi.json
+#: the reusable schemas of /api/v1/openapi.json
+SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCHEMAS, **report_docs.SCHEMAS}
 
 P, S, D, C, A = public_docs.DOCS, supervision_docs.DOCS, departments_docs.DOCS, cases_docs.DOCS, audit_docs.DOCS
 R, Q, CR = annual_report_docs.DOCS, complaints_docs.DOCS, report_docs.DOCS

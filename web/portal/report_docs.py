@@ -31,7 +31,8 @@ SCHEMAS["CreditReport"] = {
         "report": {"type": "object", "properties": {
             "format": {"const": reports.config()["format"]}, "subject": {"type": "object"},
             "moment": {"type": "object", "properties": {"position": {"type": "integer"}, "today": {"type": "string"}}},
-            "log": {"type": "object", "properties": {"tree_size": {"type": "integer"}, "root_hash": {"type": "string"}}},
+            "log": {"type": "object", "properties": {"tree_size": {"type": "integer"},
+                                                     "root_hash": {"type": "string"}}},
             "records": {"type": "object", "additionalProperties": {"type": "object", "properties": {
                 "total": {"type": "integer"}, "items": {"type": "array", "items": ref("Record")}}}},
             "annual_reports": {"type": "array"}, "spot_checks": {"type": "array"},

@@ -62,7 +62,7 @@ def _registration(subject: dict[str, Any]) -> list[list[str]]:
     pairs = [("统一社会信用代码", subject.get("credit_code")), ("注册号", fields.get("registration_number")),
              ("主体名称", subject.get("name")), ("主体类型", subject.get("entity_type") or subject.get("category")),
              ("法定代表人（负责人、经营者）", subject.get("legal_representative")),
-             ("注册资本", f"{fields['registered_capital']} 万元" if fields.get("registered_capital") is not None else None),
+             ("注册资本", None if fields.get("registered_capital") is None else f"{fields['registered_capital']} 万元"),
              ("成立日期", subject.get("established")), ("登记状态", subject.get("status")),
              ("所在区县", labels.district(subject.get("district"))), ("住所", fields.get("address")),
              ("登记机关", fields.get("registration_authority")), ("经营范围", fields.get("business_scope"))]
@@ -89,8 +89,8 @@ def _spot_checks(items: list[dict[str, Any]]) -> dict[str, Any]:
     rows = [[c["inspected_on"], "“双随机、一公开”抽查", c["department_name"] or c["department_code"],
              (c["outcome_name"] or c["outcome"]) + ("（已更正）" if c["revision"] else ""), c["note"] or ""]
             for c in items]
-    return {"id": "spot_checks", "title": "抽查检查信息", "columns": ["检查日期", "类型", "检查实施机关", "检查结果", "备注"],
-            "rows": rows, "total": len(items)}
+    columns = ["检查日期", "类型", "检查实施机关", "检查结果", "备注"]
+    return {"id": "spot_checks", "title": "抽查检查信息", "columns": columns, "rows": rows, "total": len(items)}
 
 
 def _grade(grade: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -29,8 +29,9 @@ from web.render import link, render
 
 def _suggestion(raw: str) -> dict[str, Any]:
     query = raw.strip()[:40]
-    return {"suggestion": {"zh": "请核对统一社会信用代码，或按名称在搜索页查找该主体", "en": "check the credit code, or search "
-                           "for the entity by name", "search_url": f"/search?q={quote(query)}"}}
+    return {"suggestion": {"zh": "请核对统一社会信用代码，或按名称在搜索页查找该主体",
+                           "en": "check the credit code, or search for the entity by name",
+                           "search_url": f"/search?q={quote(query)}"}}
 
 
 def _key(request: Request) -> str:

@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from domain import reports
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from domain import reports
 from domain.errors import ValidationFailed
 from domain.grading import GRADES
 from domain.inspections import outcomes
