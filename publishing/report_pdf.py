@@ -23,7 +23,8 @@ from domain.reports import canonical
 ATTACHMENT = "report.json"
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/noto-cjk", "/usr/local/share/fonts")
 #: (file, face index in the collection): Simplified Chinese is the third face of Debian's Noto Sans CJK files.
-FONT_FILES = {"": ("NotoSansCJK-Regular.ttc", 2), "B": ("NotoSansCJK-Bold.ttc", 2)}
+#: One face only: a second (bold) face doubled the time spent parsing and subsetting fonts (bench/report_bench.py).
+FONT_FILES = {"": ("NotoSansCJK-Regular.ttc", 2)}
 FONT_VARIABLE = "GONGSHI_REPORT_FONT_DIR"
 _FAMILY = "cjk"
 _MARGIN = 15.0
@@ -81,7 +82,7 @@ def _qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
 
 
 def _pairs(pdf: FPDF, rows: list[list[str]], width: float) -> None:
-    heading = FontFace(emphasis="B", fill_color=(240, 243, 247))
+    heading = FontFace(fill_color=(240, 243, 247))
     with pdf.table(col_widths=(40, width - 40), width=width, align="L", first_row_as_headings=False,
                    line_height=5.2, padding=1.2) as table:
         for label, value in rows:
@@ -91,7 +92,7 @@ def _pairs(pdf: FPDF, rows: list[list[str]], width: float) -> None:
 
 
 def _section(pdf: FPDF, section: dict[str, Any]) -> None:
-    pdf.set_font(_FAMILY, "B", 11)
+    pdf.set_font(_FAMILY, "", 11)
     pdf.ln(3)
     pdf.cell(0, 7, f"{section['title']}（{section['total']} 条）", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(_FAMILY, size=8.5)
@@ -100,7 +101,7 @@ def _section(pdf: FPDF, section: dict[str, Any]) -> None:
         return
     widths = {5: (20, 38, 62, 35, 25), 2: (120, 60)}.get(len(section["columns"]))
     with pdf.table(col_widths=widths, width=pdf.epw, line_height=4.6, padding=1,
-                   headings_style=FontFace(emphasis="B", fill_color=(230, 235, 242))) as table:
+                   headings_style=FontFace(emphasis=None, fill_color=(230, 235, 242))) as table:
         table.row(section["columns"])
         for cells in section["rows"]:
             table.row(cells)
@@ -118,7 +119,7 @@ def render(view: dict[str, Any], envelope: dict[str, Any], verify_url: str) -> b
     pdf.set_creation_date(dt.datetime.fromisoformat(envelope["issue"]["issued_at"]))
     pdf.add_page()
     _qr(pdf, verify_url, pdf.w - _MARGIN - 28, _MARGIN, 28)
-    pdf.set_font(_FAMILY, "B", 18)
+    pdf.set_font(_FAMILY, "", 18)
     pdf.cell(pdf.epw - 32, 10, view["title"], new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(_FAMILY, size=12)
     pdf.cell(pdf.epw - 32, 8, view["name"], new_x="LMARGIN", new_y="NEXT")
@@ -128,14 +129,14 @@ def render(view: dict[str, Any], envelope: dict[str, Any], verify_url: str) -> b
     pdf.set_font(_FAMILY, size=8.5)
     _pairs(pdf, view["facts"], pdf.epw)
     pdf.ln(2)
-    pdf.set_font(_FAMILY, "B", 11)
+    pdf.set_font(_FAMILY, "", 11)
     pdf.cell(0, 7, "登记信息", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(_FAMILY, size=8.5)
     _pairs(pdf, view["registration"], pdf.epw)
     for section in view["sections"]:
         _section(pdf, section)
     pdf.ln(3)
-    pdf.set_font(_FAMILY, "B", 11)
+    pdf.set_font(_FAMILY, "", 11)
     pdf.cell(0, 7, "未展示的信息及原因", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(_FAMILY, size=8.5)
     for note in view["not_shown"]:
