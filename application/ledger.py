@@ -23,6 +23,7 @@ import domain.inspections  # noqa: E402,F401
 import domain.objections  # noqa: E402,F401
 import domain.records  # noqa: E402,F401
 import domain.repair  # noqa: E402,F401
+import domain.reports  # noqa: E402,F401
 import domain.trace  # noqa: E402,F401
 import schemas
 from domain.catalog import Catalog

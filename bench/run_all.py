@@ -25,6 +25,7 @@ BENCHES = [
     ("merkle_bench.py", [], []),
     ("supervision_bench.py", [], []),
     ("deadlines_bench.py", [], ["--entities", "20000"]),
+    ("report_bench.py", [], ["--repeat", "5", "--memory-reports", "200"]),
 ]
 
 

@@ -80,6 +80,10 @@ def demo(entities: int, seed: int, out: Path | None, if_empty: bool) -> None:
             shown = loaded.labels[:3] + [lbl for lbl in loaded.labels[3:] if lbl[2]][:1]
             for printed, product, recalled in shown:
                 click.echo(f"  {printed}  {product}{'  (recalled)' if recalled else ''}")
+        for row in platform.views_db.query("SELECT number, name, document FROM v_reports ORDER BY log_position"):
+            saved = platform.settings.home / "reports" / f"{row['number']}.pdf"
+            where = f", saved as {saved}" if row["document"] == "pdf" else ""
+            click.echo(f"credit report {row['number']} ({row['name']}){where}; verify at /reports/{row['number']}")
         _catch_up(platform)
     finally:
         platform.close()

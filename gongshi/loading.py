@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from domain.cases import Actor
 from domain.complaints import COMPLAINT_CASE
 from domain.deadlines import report_years
 from domain.errors import ValidationFailed
+from domain.reports import purposes as report_purposes
 from domain.submission import ACCEPTED, DUPLICATE, REJECTED
 from domain.trace import TraceActor
 from domain.workdays import calendar
@@ -30,7 +32,8 @@ from gongshi.demo.spot_checks import demo_draws, generate_results
 from gongshi.demo.trace import DemoChain, generate_chains
 from gongshi.importer import ImportSummary
 from gongshi.platform import Platform
-from projections.public import Moment
+from projections.public import Moment, public_clause
+from web.portal.reports import pdf_renderer
 
 BATCH_SIZE = 1000
 
@@ -152,6 +155,7 @@ def load_demo(platform: Platform, entities: int, seed: int) -> DemoLoad:
     checks = load_spot_checks(platform, seed)
     labels = load_trace(platform, generate_chains(registered.values(), seed))
     runs = run_deadlines(platform, deadline_days(dt.date.fromisoformat(END_ISO)), desc="到期决定 deadlines")
+    issue_demo_reports(platform)
     return DemoLoad(records, reports, checks, runs, labels)
 
 
@@ -176,6 +180,39 @@ def load_trace(platform: Platform, chains: Iterable[DemoChain]) -> list[tuple[st
             for index, made in zip(command.creates, saved.created, strict=True):
                 codes[index] = made.code
     return labels
+
+
+#: The demo's credit reports: (how many, the document) for entities with the most public records, purposes in turn.
+DEMO_REPORTS = 4
+DEMO_SITE = "http://127.0.0.1:8000"
+
+
+def issue_demo_reports(platform: Platform, site: str = DEMO_SITE) -> list[Path]:
+    """Issue a few credit reports, as requesters would: PDFs saved under GONGSHI_HOME/reports/, one JSON report.
+
+    The entities are the registered ones with the most public records (ties by key), so the choice is reproducible.
+    """
+    platform.catch_up()
+    moment = Moment.now(platform.clock())
+    public, params = public_clause(moment)
+    keys = [k for (k,) in platform.views_db.execute(
+        f"SELECT r.entity_key FROM v_records r JOIN v_entities e ON e.entity_key = r.entity_key AND e.valid_to IS NULL "
+        f"WHERE {public} AND e.registered_in_city = 1 GROUP BY r.entity_key ORDER BY COUNT(*) DESC, r.entity_key "
+        f"LIMIT {DEMO_REPORTS}", params)]
+    purposes = list(report_purposes())
+    folder = platform.settings.home / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for i, key in enumerate(keys):
+        prepared = platform.reports.prepare(key, moment)
+        as_pdf = i < len(keys) - 1
+        issued = platform.reports.issue(prepared, purposes[i % len(purposes)],
+                                        pdf_renderer(prepared, site) if as_pdf else None)
+        if issued.pdf is not None:
+            path = folder / f"{issued.number}.pdf"
+            path.write_bytes(issued.pdf)
+            saved.append(path)
+    return saved
 
 
 def load_complaints(platform: Platform, complaints: Iterable[DemoComplaint]) -> int:

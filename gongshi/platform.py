@@ -16,6 +16,7 @@ from application.deadlines import Deadlines
 from application.trace import Trace
 from application.ledger import Ledger
 from application.records import Records
+from application.reports import Reports
 from application.supervision import Supervision
 from domain.cases import case_limits
 from domain.submission import Checker, make_checker
@@ -29,7 +30,9 @@ from projections.deadlines import DeadlineFacts
 from projections.heads import load_or_create_key
 from projections.inspection_results import InspectionResultViews
 from projections.integrity import HeadSigner, IntegrityLog
+from projections.issued_reports import IssuedReports
 from projections.ledger_views import LedgerViews
+from projections.reports import ReportSources
 from projections.runner import Follower, Runner
 from projections.search_index import SearchProjection
 from projections.statistics import Statistics
@@ -104,6 +107,17 @@ class Platform:
         facts = DeadlineFacts(self.views_db, self.annual_report_views, self.case_views)
         return Deadlines(self.records, self.cases, facts, self.ledger.catalog, self.catch_up)
 
+    @cached_property
+    def reports(self) -> Reports:
+        sources = ReportSources(self.views_db, self.annual_report_views, self.integrity, self.grades.rules,
+                                bool(supervision_config.grading().get("publication", {}).get("public")))
+        return Reports(self.ledger, sources, self.issued_reports, self.catch_up, self.now)
+
+    def now(self) -> dt.datetime:
+        """The time in China, on the fixed `today` of tests and tools if one is set (a report's issue time)."""
+        current = clock.now()
+        return dt.datetime.combine(self.clock(), current.timetz()) if self.today else current
+
     def catch_up(self) -> None:
         """Bring every read model up to the log (the application services call it after each save)."""
         self.runner.catch_up()
@@ -168,7 +182,8 @@ class Platform:
                 self.grades,  # grades read the views' rows: keep them after them
                 self.case_views, self.annual_report_views,
                 self.inspection_result_views,  # reads the entities' names from the views' rows
-                self.trace_views]
+                self.trace_views,
+                self.issued_reports]
 
     @cached_property
     def case_views(self) -> CaseViews:
@@ -177,6 +192,10 @@ class Platform:
     @cached_property
     def annual_report_views(self) -> AnnualReportViews:
         return AnnualReportViews(self.views_db)
+
+    @cached_property
+    def issued_reports(self) -> IssuedReports:
+        return IssuedReports(self.views_db)
 
     @cached_property
     def inspection_result_views(self) -> InspectionResultViews:

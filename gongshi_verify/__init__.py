@@ -6,6 +6,9 @@ Copy this directory anywhere and run::
     python -m gongshi_verify --url https://gongshi.example.gov.cn [--head-file kept.json]
         [--save-head kept.json] [--key-file pinned.pem] [--entry N] [--full]
 
+A credit report (PDF or JSON) is checked offline with ``python -m gongshi_verify report FILE
+[--public-key PEM]``; ``gongshi_verify/report.py`` specifies that format (it reads a PDF with pypdf).
+
 It checks the signature of the instance's current tree head, and then, as asked:
 ``--head-file`` that the current log extends a head you kept earlier (nothing before it
 was rewritten), ``--entry N`` that leaf N (0-based) is in the current tree, ``--full``

@@ -1,5 +1,6 @@
 import sys
 
-from gongshi_verify.verifier import main
+from gongshi_verify import report, verifier
 
-sys.exit(main())
+arguments = sys.argv[1:]
+sys.exit(report.main(arguments[1:]) if arguments[:1] == ["report"] else verifier.main(arguments))

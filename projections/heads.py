@@ -131,3 +131,12 @@ def verify_head(public_key_pem: str | bytes, head: Mapping[str, Any]) -> bool:
 
 def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def sign_message(key: Ed25519PrivateKey, message: bytes) -> dict[str, str]:
+    """An Ed25519 signature over other signed statements of the instance (credit reports), with its key id.
+
+    Ed25519 is deterministic (RFC 8032): the same message always gives the same signature.
+    """
+    return {"algorithm": "Ed25519", "key_id": key_id(key.public_key()),
+            "value": base64.b64encode(key.sign(message)).decode("ascii")}

@@ -205,12 +205,14 @@ class IntegrityLog(TrackedTables):
                 self._forget()
                 raise
 
-    def _sign_if_due(self, tree: MerkleLog) -> None:
-        """Inside a write transaction holding the lock: sign and keep a head over `tree` when due."""
+    def _sign_if_due(self, tree: MerkleLog, *, covering: int | None = None) -> None:
+        """Inside a write transaction holding the lock: sign and keep a head over `tree` when due
+        (or, with `covering`, whenever the latest head is smaller than that)."""
         if self.signer is None:
             return
         latest = self._latest = latest_head(self.db)
-        if not self.signer.due(tree.size, latest):
+        wanted = covering is not None and (latest is None or latest["tree_size"] < covering)
+        if not wanted and not self.signer.due(tree.size, latest):
             return
         if latest is not None and tree.root(latest["tree_size"]).hex() != latest["root_hash"]:
             raise LogRewrittenError(
@@ -252,6 +254,38 @@ class IntegrityLog(TrackedTables):
     def leaf_index_of(self, position: int) -> int | None:
         """The leaf index of the event at `position` (see the module function)."""
         return leaf_index_of(self.db, position)
+
+    def anchor(self, position: int) -> dict[str, Any]:
+        """The tree as it was at a log position: its size (the events up to it) and root, as lowercase hex.
+
+        A LookupError when the integrity log has not yet witnessed that position.
+        """
+        if self.position() < position:
+            raise LookupError(f"the integrity log has not reached position {position}")
+        size = int(self.db.execute("SELECT COUNT(*) FROM v_leaves WHERE position <= ?", (position,))[0][0])
+        tree, _ = self.snapshot()
+        return {"tree_size": size, "root_hash": tree.root(size).hex()}
+
+    def head_covering(self, size: int) -> tuple[dict[str, Any], list[str]]:
+        """A signed head over at least `size` leaves (signed now if the latest is smaller), and the
+        consistency proof (hex, RFC 9162) from the tree of `size` leaves to that head's tree."""
+        if self.signer is None:
+            raise LookupError("this instance signs no tree heads")
+        head = latest_head(self.db)
+        if head is None or head["tree_size"] < size:
+            with self._lock:
+                try:
+                    with self.db.transaction():
+                        self._locked_position()
+                        self._sign_if_due(self._synced(), covering=size)
+                except BaseException:
+                    self._forget()
+                    raise
+            head = latest_head(self.db)
+        assert head is not None and head["tree_size"] >= size
+        tree, _ = self.snapshot()
+        path = tree.consistency_proof(size, head["tree_size"]) if 0 < size < head["tree_size"] else []
+        return head, [h.hex() for h in path]
 
     def latest_head(self) -> dict[str, Any] | None:
         """The latest signed head; at first start, with nothing signed yet, one is signed now."""

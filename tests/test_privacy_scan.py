@@ -53,6 +53,8 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     reports = platform.views_db.execute("SELECT DISTINCT credit_code, year FROM v_annual_reports ORDER BY 1, 2")
     cases = [n for (n,) in platform.views_db.execute("SELECT number FROM v_cases ORDER BY number")]
     assert cases, "the demo files complaints: their status pages are scanned too"
+    numbers = [n for (n,) in platform.views_db.execute("SELECT number FROM v_reports ORDER BY number")]
+    assert numbers, "the demo issues credit reports: their verification pages are scanned too"
     inspected = [f"/entities/{r[0]}" for r in platform.views_db.execute(
         "SELECT DISTINCT entity_key FROM v_inspection_results ORDER BY 1")][:SAMPLE]
     codes = [c for (c,) in platform.views_db.execute("SELECT code FROM v_trace_batches ORDER BY code")]
@@ -61,7 +63,8 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     queue = START + traced + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
         [f"/entities/{e}" for e in rng.sample(entities, SAMPLE)] + \
         [f"/entities/{c}/annual-reports/{y}" for c, y in rng.sample(reports, SAMPLE)] + inspected + \
-        ["/complaints/statistics", *(f"/cases/{n}" for n in cases)]
+        ["/complaints/statistics", *(f"/cases/{n}" for n in cases)] + \
+        [f"/entities/{e}/report" for e in rng.sample(entities, 10)] + [f"/reports/{n}" for n in numbers]
     seen: set[str] = set()
     statuses: dict[int, int] = {}
     with client(platform) as c:
@@ -84,3 +87,20 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     assert any(re.search(r"/annual-reports/\d{4}", u) for u in seen)  # the reports were crawled too
     assert inspected and set(inspected) <= seen  # and the profiles showing spot-check results
     assert set(traced) <= seen  # and every batch's chain, its text answer and its holders
+    assert {f"/reports/{n}" for n in numbers} <= seen and any(u.endswith("/report") for u in seen)  # and reports
+
+
+def test_no_credit_report_pdf_shows_an_id_or_phone_number(platform, demo):
+    from pypdf import PdfReader
+
+    from gongshi_verify.report import attached_report
+
+    pdfs = sorted((platform.settings.home / "reports").glob("*.pdf"))
+    assert pdfs, "the demo saves its PDF reports under GONGSHI_HOME/reports"
+    for path in pdfs:
+        data = path.read_bytes()
+        text = "".join(p.extract_text() for p in PdfReader(path).pages).replace("\x00", "")
+        text += attached_report(data).decode("utf-8")
+        assert "公共信用信息报告" in text
+        assert not id_numbers_in(text) and not mobiles_in(text), path
+        assert not [s for s in demo if s in text], (path, [s for s in demo if s in text])

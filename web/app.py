@@ -37,6 +37,8 @@ from web.portal import annual_reports as public_reports
 from web.portal import api as public
 from web.portal import docs as public_docs
 from web.portal import meta, pages
+from web.portal import report_docs
+from web.portal import reports as credit_reports
 from web.reviewers import pages as reviewer
 from web.supervision import api as supervision
 from web.supervision import docs as supervision_docs
@@ -47,10 +49,12 @@ from web.trace import public as trace
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCHEMAS, **trace_docs.SCHEMAS}  # the reusable schemas of /api/v1/openapi.json
+#: the reusable schemas of /api/v1/openapi.json
+SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCHEMAS, **report_docs.SCHEMAS,
+           **trace_docs.SCHEMAS}
 
 P, S, D, C, A = public_docs.DOCS, supervision_docs.DOCS, departments_docs.DOCS, cases_docs.DOCS, audit_docs.DOCS
-R, Q, T = annual_report_docs.DOCS, complaints_docs.DOCS, trace_docs.DOCS
+R, Q, CR, T = annual_report_docs.DOCS, complaints_docs.DOCS, report_docs.DOCS, trace_docs.DOCS
 POST, GET_POST = ("POST",), ["GET", "POST"]
 
 ROUTES: list[BaseRoute] = [
@@ -60,6 +64,13 @@ ROUTES: list[BaseRoute] = [
     Route("/entities/{key}", pages.entity),
     Route("/entities/{key}/annual-reports", public_reports.reports_page),
     Route("/entities/{key}/annual-reports/{year}", public_reports.report_page),
+    api("/entities/{key}/report.pdf", credit_reports.report_pdf_file, CR,
+        documented_as="/entities/{credit_code}/report.pdf"),
+    api("/entities/{key}/report", credit_reports.report_page, CR, documented_as="/entities/{credit_code}/report"),
+    api("/api/v1/entities/{key}/report", credit_reports.report_json, CR,
+        documented_as="/api/v1/entities/{credit_code}/report"),
+    api("/reports/{number}", credit_reports.verify_page, CR),
+    api("/api/v1/reports/{number}", credit_reports.verify_json, CR),
     Route("/records/{record_id}", pages.record),
     Route("/lists/{name}", pages.list_page),
     Route("/agencies", agencies.agencies_page),

@@ -273,7 +273,8 @@ def statistics_data(platform: Platform) -> dict[str, Any]:
     s = platform.statistics
     return {"today": today.isoformat(),
             "records_per_month": {d: s.monthly(d, today) for d in ("kind", "district", "department")},
-            "grades": s.grades(), "turnaround": s.turnaround(today)}
+            "grades": s.grades(), "turnaround": s.turnaround(today),
+            "credit_reports_issued": platform.issued_reports.counts()}
 
 
 def csv_response(rows: list[dict[str, Any]], filename: str) -> Response:

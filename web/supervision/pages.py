@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from domain import reports
 from domain.errors import ValidationFailed
 from domain.grading import GRADES
 from domain.inspections import outcomes
@@ -211,6 +212,7 @@ async def statistics_page(request: Request) -> Response:
     by_kind = monthly["kind"]
     data = {
         "numbers": numbers, "kinds": labels.KINDS, "case_kinds": CASE_KINDS, "turnaround_labels": TURNAROUND,
+        "purposes": list(reports.purposes().values()),
         "kind_chart": charts.stacked_columns(by_kind["months"], by_kind["series"], labels.KINDS,
                                              "近 24 个月各类信用信息数量（按决定月份）"),
         "district_totals": _named(monthly["district"]["series"], "district"),
