@@ -26,6 +26,7 @@ BENCHES = [
     ("supervision_bench.py", [], []),
     ("deadlines_bench.py", [], ["--entities", "20000"]),
     ("report_bench.py", [], ["--repeat", "5", "--memory-reports", "200"]),
+    ("trace_bench.py", [], ["--batches", "50000", "--queries", "200"]),
 ]
 
 
