@@ -225,6 +225,8 @@ def catalog(as_json: bool) -> None:
                 click.echo(f"{kind} / {list_type}: {dept['name']}")
         elif "by_category" in entry:
             click.echo(f"{kind}: {entry['default']['name']} (社会组织: 民政局)")
+        elif entry["rule"] == "confirmed_contribution":
+            click.echo(f"{kind}: 报送方报送、主管部门核实 (confirmed contributions, schemas/contributions.json)")
         else:
             click.echo(f"{kind}: 作出决定的机关 (the deciding authority)")
 
