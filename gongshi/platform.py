@@ -165,8 +165,8 @@ class Platform:
                 self.integrity,
                 self.grades,  # grades read the views' rows: keep them after them
                 self.case_views, self.annual_report_views,
-                self.inspection_result_views,
-                self.contribution_views]  # reads the society-sourced records' status from the views' rows  # reads the entities' names from the views' rows
+                self.inspection_result_views,  # reads the entities' names from the views' rows
+                self.contribution_views]  # reads the society-sourced records' status from the views' rows
 
     @cached_property
     def case_views(self) -> CaseViews:

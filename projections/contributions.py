@@ -18,8 +18,8 @@ from projections.tracked import TrackedTables
 
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS v_contributors (credit_code TEXT PRIMARY KEY, contributor_id TEXT NOT NULL, "
-    "name TEXT NOT NULL, contributor_type TEXT NOT NULL, status TEXT NOT NULL, registered_on TEXT NOT NULL, status_on TEXT NOT NULL, "
-    "status_reason TEXT, position BIGINT NOT NULL)",
+    "name TEXT NOT NULL, contributor_type TEXT NOT NULL, status TEXT NOT NULL, registered_on TEXT NOT NULL, "
+    "status_on TEXT NOT NULL, status_reason TEXT, position BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS v_contributions (case_id TEXT PRIMARY KEY, number TEXT NOT NULL, "
     "contributor_code TEXT NOT NULL, credit_code TEXT NOT NULL, category TEXT NOT NULL, department TEXT NOT NULL, "
     "status TEXT NOT NULL, submitted_on TEXT NOT NULL, decided_on TEXT, record_id TEXT, position BIGINT NOT NULL)",
