@@ -359,12 +359,14 @@ def index_rebuild() -> None:
         platform.close()
 
 
-from gongshi.cli_deadlines import deadlines  # noqa: E402 - registered below
+from gongshi.cli_contributors import contributor  # noqa: E402 - registered below
+from gongshi.cli_deadlines import deadlines  # noqa: E402
 from gongshi.cli_supervision import grades, inspections  # noqa: E402
 
 main.add_command(grades)
 main.add_command(inspections)
 main.add_command(deadlines)
+main.add_command(contributor)
 
 
 @main.command()
