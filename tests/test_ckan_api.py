@@ -81,7 +81,7 @@ def test_status_show_and_license_list(client):
 
 def test_package_list_is_sorted_and_pages(client):
     names = ok(client, "package_list")
-    assert names == sorted(names) and len(names) == 17
+    assert names == sorted(names) and len(names) == 18
     assert ok(client, "package_list", limit="2", offset="1") == names[1:3]
 
 
@@ -115,7 +115,7 @@ def test_current_package_list_with_resources_pages_newest_first(client):
 
 
 @pytest.mark.parametrize(("q", "expected"), [
-    ("失信", {"serious-dishonesty-list", "social-insurance-arrears-list"}),
+    ("失信", {"serious-dishonesty-list", "social-insurance-arrears-list", "society-credit-information"}),
     ("景区", {"travel-agencies-and-scenic-spots"}),
     ("name:red-list", {"red-list"}),
     ('title:"行政处罚信息"', {"administrative-penalties"}),
@@ -131,20 +131,20 @@ def test_package_search_query_subset(client, q, expected):
 
 def test_package_search_everything_filters_ranges_and_sorts(client):
     everything = ok(client, "package_search", q="*:*", rows=1000)
-    assert everything["count"] == 17 and everything["sort"] == "score desc, metadata_modified desc"
-    assert ok(client, "package_search", fq="groups:credit", rows=100)["count"] == 11
+    assert everything["count"] == 18 and everything["sort"] == "score desc, metadata_modified desc"
+    assert ok(client, "package_search", fq="groups:credit", rows=100)["count"] == 12
     assert ok(client, "package_search", fq_list=["groups:credit", "organization:rsj"])["count"] == 1
-    assert ok(client, "package_search", q="metadata_modified:[2020-01-01T00:00:00Z TO NOW]")["count"] == 17
+    assert ok(client, "package_search", q="metadata_modified:[2020-01-01T00:00:00Z TO NOW]")["count"] == 18
     assert ok(client, "package_search", q="metadata_modified:[2099-01-01T00:00:00Z TO *]")["count"] == 0
     names = [p["name"] for p in ok(client, "package_search", sort="name asc", rows=3)["results"]]
     assert names == ["administrative-licenses", "administrative-penalties", "annual-reports"]
-    assert len(ok(client, "package_search", rows=5000)["results"]) == 17
+    assert len(ok(client, "package_search", rows=5000)["results"]) == 18
 
 
 def test_package_search_facets_and_rows_zero(client):
     result = ok(client, "package_search", rows=0, **{"facet.field": json.dumps(["groups", "organization", "res_format"])})
-    assert result["results"] == [] and result["count"] == 17
-    assert result["facets"]["groups"]["credit"] == 11 and result["facets"]["res_format"]["CSV"] == 17
+    assert result["results"] == [] and result["count"] == 18
+    assert result["facets"]["groups"]["credit"] == 12 and result["facets"]["res_format"]["CSV"] == 18
     items = {i["name"]: i for i in result["search_facets"]["organization"]["items"]}
     assert items["fgw"]["display_name"] == "本溪市发展和改革委员会"
     got = client.get("/api/3/action/package_search?rows=0&facet.field=groups&facet.field=tags&facet.limit=2").json()

@@ -35,11 +35,12 @@ def ckanapi(*args: str) -> subprocess.CompletedProcess:
 def test_library_lists_shows_and_searches(site, get_only):
     with RemoteCKAN(site, get_only=get_only) as ckan:
         names = ckan.action.package_list()
-        assert len(names) == 17
+        assert len(names) == 18
         package = ckan.action.package_show(id="red-list")
         assert package["title"] == "守信激励对象名单（红名单）"
         found = ckan.action.package_search(q="失信", rows=10)
-        assert {p["name"] for p in found["results"]} == {"serious-dishonesty-list", "social-insurance-arrears-list"}
+        assert {p["name"] for p in found["results"]} == {"serious-dishonesty-list", "social-insurance-arrears-list",
+                                                         "society-credit-information"}
         with pytest.raises(NotFound):
             ckan.action.package_show(id="nope")
         with pytest.raises(SearchQueryError):
@@ -89,7 +90,7 @@ def test_cli_dump_with_get_requests(site, tmp_path):
 def test_cli_search_datasets_pages_until_an_empty_page(site):
     done = ckanapi("search", "datasets", "q=*:*", "-r", site)
     assert done.returncode == 0, done.stderr
-    assert len(done.stdout.strip().splitlines()) == 17
+    assert len(done.stdout.strip().splitlines()) == 18
 
 
 def test_downloads_stream_with_length_and_hash_over_http(site):

@@ -20,13 +20,13 @@ def test_catalog_lists_datasets_with_theme_and_department_facets(client):
     page = client.get("/datasets")
     assert page.status_code == 200
     html = page.text
-    assert "共 17 个数据集" in html and "行政处罚信息" in html
+    assert "共 18 个数据集" in html and "行政处罚信息" in html
     assert "主题" in html and "部门" in html and "本溪市交通运输局" in html
     assert "/api/3/action/package_search" in html
 
 
 def test_catalog_search_and_facet_filters(client):
-    assert "共 2 个数据集" in client.get("/datasets", params={"q": "失信"}).text
+    assert "共 3 个数据集" in client.get("/datasets", params={"q": "失信"}).text
     tourism = client.get("/datasets", params={"group": "tourism"}).text
     assert "共 1 个数据集" in tourism and "旅行社及A级旅游景区" in tourism
     assert "共 1 个数据集" in client.get("/datasets", params={"organization": "jtys"}).text

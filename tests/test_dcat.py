@@ -30,9 +30,9 @@ def test_catalog_parses_and_lists_every_dataset(client, ext):
     graph = graph_of(client.get(f"/catalog.{ext}"), ext)
     catalog = next(graph.subjects(ns.RDF.type, ns.DCAT.Catalog))
     datasets = set(graph.objects(catalog, ns.DCAT.dataset))
-    assert len(datasets) == 17
+    assert len(datasets) == 18
     view = next(graph.subjects(ns.RDF.type, dcat.HYDRA.PartialCollectionView))
-    assert int(graph.value(view, dcat.HYDRA.totalItems)) == 17
+    assert int(graph.value(view, dcat.HYDRA.totalItems)) == 18
     assert str(graph.value(view, dcat.HYDRA.first)).endswith(f"/catalog.{ext}?page=1")
 
 
