@@ -88,14 +88,14 @@ class Contributions:
         self.contributor(actor.contributor).may_report()
         fields = contributions.check(data, today)
         code = fields["credit_code"]
+        if code == actor.contributor:
+            raise InputError("credit_code", "self_report", "报送方不能报送关于自身的信息",
+                             "a contributor cannot report about itself")
         entity = self.ledger.get_or_none(entity_id(code))
         if entity is None:
             raise NotFoundError("credit_code", "unknown_entity",
                                 f"本平台没有统一社会信用代码为 {code} 的市场主体，请核对后再报送",
                                 f"no market entity {code} here; check the code")
-        if code == actor.contributor:
-            raise InputError("credit_code", "self_report", "报送方不能报送关于自身的信息",
-                             "a contributor cannot report about itself")
         department = self.department_of(fields["category"])
         key = contributions.dedupe_key(actor.contributor, fields)
 
