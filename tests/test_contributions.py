@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from domain.records import record_id
-from tests.casework import activate, reviewer, step
+from tests.casework import PASSWORD, activate, csrf_of, reviewer, step
 from tests.records import COMPANY, JTYS, SCJG, entity
 from web.app import create_app
 
@@ -192,3 +192,34 @@ def test_a_department_cannot_submit_society_information_as_a_record(client, plat
     assert result.items[0].status == "rejected"
     assert [e.code for e in result.items[0].errors] == ["contribution_only"]
     assert platform.ledger.position() == before
+
+
+def test_the_contributors_desk_logs_in_only_registered_contributors_and_shows_their_own_reports(client, platform):
+    activate(client, platform)  # a firm account whose code is no contributor
+    login = client.get("/contributor/login")
+    refused_login = client.post("/contributor/login", data={"csrf": csrf_of(login.text), "credit_code": COMPANY,
+                                                            "password": PASSWORD}, follow_redirects=False)
+    assert refused_login.status_code == 403 and "不是经市信用办登记的信息报送方" in refused_login.text
+    token = platform.accounts.create(ASSOCIATION)
+    page = client.get(f"/firm/activate/{token}")
+    client.post(f"/firm/activate/{token}", data={"csrf": csrf_of(page.text), "password": PASSWORD,
+                                                 "confirm": PASSWORD})
+    login = client.get("/contributor/login")
+    signed_in = client.post("/contributor/login", data={"csrf": csrf_of(login.text), "credit_code": ASSOCIATION,
+                                                         "password": PASSWORD}, follow_redirects=False)
+    assert signed_in.status_code == 303 and signed_in.headers["location"] == "/contributor"
+    home = client.get("/contributor")
+    form = {"csrf": csrf_of(home.text), "credit_code": COMPANY, "category": "food_safety",
+            "happened_on": "2026-11-02",
+            "summary": "消费者反映在该店购买的熟食变质，平台抽检菌落总数超标。", "source_type": "platform_record",
+            "source_title": "投诉工单 20261102-118"}
+    done = client.post("/contributor", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    number = done.headers["location"].split("filed=")[1]
+    case = client.get(f"/contributor/cases/{number}")
+    assert case.status_code == 200 and "投诉工单 20261102-118" in case.text and "待主管部门核实" in case.text
+    other = filed(client, platform, category="tax", source={"type": "news_report", "title": "另一篇报道"})
+    step(client, reviewer(platform, SCJG), "contribution", number, "refuse", reason="抽检合格")
+    assert "抽检合格" in client.get(f"/contributor/cases/{number}").text  # the contributor learns why
+    session_list = client.get("/api/v1/contributions").json()["contributions"]
+    assert {c["number"] for c in session_list} == {number, other}
