@@ -17,8 +17,8 @@ pytestmark = pytest.mark.browser
 ASSOCIATION = "51210500MJY826692H"
 
 
-def test_a_contributor_reports_a_reviewer_confirms_and_the_public_sees_it_as_society_sourced(  # noqa: F811
-        browser, sqlite_platform):
+def test_a_contributor_reports_a_reviewer_confirms_and_the_public_sees_it_as_society_sourced(
+        browser, sqlite_platform):  # noqa: F811
     platform = sqlite_platform
     submit(platform, entity())
     platform.contributions.register(ASSOCIATION, "本溪市建材行业协会", "association", platform.clock(), "test")
