@@ -151,7 +151,7 @@ class Cases:
         """Take one configured step on a case (accept, refuse, approve, withdraw...); returns the log position."""
         case_kind = kind or self.case(number).kind
         configured = workflows()[case_kind].step(step)
-        if configured.name in ("supply_material", "resolve", "transfer", "conclude"):  # these carry more than a reason
+        if configured.name in ("supply_material", "resolve", "transfer", "conclude", "confirm"):  # these carry more
             raise InputError("step", "unknown_step", f"未知的办理操作：{step}", f"unknown step {step}")
         text = step_reason(configured, reason)
         return self.save(lambda: self.take(case_kind, number, configured, actor, text, today))
@@ -184,12 +184,17 @@ class Cases:
                                              outcome=outcome))
 
     def take(self, kind: str, number: str, step: Step, actor: Actor, reason: str, today: dt.date, *,
-              settle: Callable[[Case, Record], None] | None = None, **extra: Any) -> list[Any]:
-        """The step on the case, then its effects on the record and the docket: [case, record?, docket?]."""
+             settle: Callable[[Case, Record], None] | None = None, new_record: Callable[[Case], Record] | None = None,
+             **extra: Any) -> list[Any]:
+        """The step on the case, then its effects on the record and the docket: [case, record?, docket?].
+
+        `new_record` makes the record a step creates (a confirmed contribution's society-sourced record)."""
         case = self.case(number, kind)
         record = None
         case.take(step, actor, reason, today, **extra)
-        if step.record is not None:
+        if new_record is not None:
+            record = new_record(case)
+        elif step.record is not None:
             record = self.record(case.record_id)
             if settle is not None:
                 settle(case, record)

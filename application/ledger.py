@@ -19,6 +19,9 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONT
 # decoded; importing them here means any Ledger can read any event it ever stored.
 import domain.audit  # noqa: E402,F401,I001
 import domain.checks  # noqa: E402,F401
+import domain.complaints  # noqa: E402,F401
+import domain.contributions  # noqa: E402,F401
+import domain.contributors  # noqa: E402,F401
 import domain.inspections  # noqa: E402,F401
 import domain.objections  # noqa: E402,F401
 import domain.records  # noqa: E402,F401

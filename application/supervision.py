@@ -136,7 +136,10 @@ class Supervision:
             outcome = measures.evaluate(self.catalog, [], None, today, asked)
             return {"entity": None, "grade": None, **outcome.as_dict()}
         grade = self.rules.grade(subject, today)
-        outcome = measures.evaluate(self.catalog, subject.records, grade.grade, today, asked)
+        # Measures need a legal basis: the grade they read leaves society-sourced information out, whatever
+        # weight the grading model gives it (domain/grading.py, `government_only`).
+        outcome = measures.evaluate(self.catalog, subject.records, self.rules.measures_grade(subject, today).grade,
+                                    today, asked)
         profile = subject.profile
         entity = {"entity_key": subject.key, "credit_code": profile["credit_code"], "name": profile["name"],
                   "district": profile["district"], "status": profile["status"],

@@ -1,7 +1,8 @@
 """The one case model: an application about one subject, decided in steps within working-day limits.
 
-Credit repair (domain/repair.py) and objections (domain/objections.py) are two uses of it;
-complaints, data-quality flags and project approvals are to be more. What differs between
+Credit repair (domain/repair.py), objections (domain/objections.py), complaints
+(domain/complaints.py) and contributions of credit information from society
+(domain/contributions.py) are its uses; data-quality flags and project approvals are to be more. What differs between
 uses is data: the statuses, which stage's clock runs in each and under which limit, and
 the steps (from which statuses, by whom, with or without a reason, what they do to the
 record and to the firm's docket) are in schemas/case_workflows.json; the limits in force
@@ -145,11 +146,13 @@ def step_reason(step: Step, reason: str | None) -> str:
 # -- who acts -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Actor:
-    """A firm (bound to one credit code) or a reviewer (bound to one department)."""
+    """A firm (bound to one credit code), a reviewer (bound to one department) or a contributor of
+    society-sourced information (bound to its own credit code, but never acting as that firm)."""
 
     identity: str
     credit_code: str | None = None
     department: str | None = None
+    contributor: str | None = None
 
     @classmethod
     def firm(cls, credit_code: str) -> Actor:
@@ -158,6 +161,11 @@ class Actor:
     @classmethod
     def reviewer(cls, identity: str, department: str) -> Actor:
         return cls(identity, department=department)
+
+    @classmethod
+    def contributor_of(cls, credit_code: str) -> Actor:
+        """A registered contributor (domain/contributors.py) reporting about other entities."""
+        return cls(f"contributor:{credit_code}", contributor=credit_code)
 
     @classmethod
     def rule(cls, rule_id: str, department: str) -> Actor:

@@ -38,6 +38,8 @@ class Catalog:
                 return rule["by_list_type"].get(fields.get("list_type", ""))
             case "by_category":
                 return rule["by_category"].get(str(fields.get("credit_code", ""))[:2], rule["default"])
+            case "confirmed_contribution":
+                return None  # made only by confirming a contribution (application/contributions.py)
         raise ValueError(f"unknown source rule {rule['rule']!r} for {kind}")
 
     def public_view(self) -> dict[str, Any]:
@@ -55,6 +57,8 @@ class Catalog:
             elif rule["rule"] == "by_category":
                 entry["default"] = {"code": rule["default"], "name": names[rule["default"]]}
                 entry["by_category"] = {p: {"code": c, "name": names[c]} for p, c in rule["by_category"].items()}
+            elif rule["rule"] == "confirmed_contribution":
+                entry["note"] = rule["note"]
             else:
                 entry["note"] = "作出决定的机关本身即为唯一数据来源 (the deciding authority is the one source)"
             kinds[kind] = entry

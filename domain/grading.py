@@ -16,6 +16,13 @@ from domain.evidence import Record, license_in_force, reference, within_months
 from domain.rulesets import in_force
 
 GRADES = ("A", "B", "C", "D")  # best first
+#: Record kinds that come from society (confirmed contributions), not from a department's decision.
+SOCIETY_SOURCED = ("society_info",)
+
+
+def government_only(records: list[Record]) -> list[Record]:
+    """The records that are government decisions: what joint rewards and punishments may rest on."""
+    return [r for r in records if r["kind"] not in SOCIETY_SOURCED]
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,10 @@ def list_until(rules: dict[str, Any], kind: str, fields: dict[str, Any]) -> str 
 
 def honour_public_until(kind: str, fields: dict[str, Any]) -> str | None:
     """The first day a red-list honour is no longer public: the day after its `valid_to` (which is
-    inclusive); None while it has no end, and for every other kind without a publicity window."""
+    inclusive); for society-sourced information the end fixed when it was confirmed (`public_until`, stored in
+    the record so that a later configuration never rewrites it); None for every other kind without a window."""
+    if kind == "society_info":
+        return fields.get("public_until")
     if kind != "red_list" or not fields.get("valid_to"):
         return None
     return (dt.date.fromisoformat(fields["valid_to"]) + dt.timedelta(days=1)).isoformat()

@@ -318,6 +318,10 @@ class Validator:
         if dept is None:
             return [FieldError("source_unit_code", "unknown_department", f"提交部门 {department} 不在政务数据采集目录中",
                                f"department {department} is not in the data collection catalog")]
+        if self.catalog.data["sources"][kind]["rule"] == "confirmed_contribution":
+            return [FieldError("kind", "contribution_only",
+                               "社会来源信用信息只能由登记的报送方报送、经主管部门核实后产生，不能直接报送",
+                               f"{kind} records come only from confirmed contributions (POST /api/v1/contributions)")]
         source = self.catalog.source_for(kind, fields)
         if source != department:
             expected = self.catalog.department(source or "")

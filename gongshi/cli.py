@@ -235,6 +235,8 @@ def catalog(as_json: bool) -> None:
                 click.echo(f"{kind} / {list_type}: {dept['name']}")
         elif "by_category" in entry:
             click.echo(f"{kind}: {entry['default']['name']} (社会组织: 民政局)")
+        elif entry["rule"] == "confirmed_contribution":
+            click.echo(f"{kind}: 报送方报送、主管部门核实 (confirmed contributions, schemas/contributions.json)")
         else:
             click.echo(f"{kind}: 作出决定的机关 (the deciding authority)")
 
@@ -367,12 +369,14 @@ def index_rebuild() -> None:
         platform.close()
 
 
-from gongshi.cli_deadlines import deadlines  # noqa: E402 - registered below
+from gongshi.cli_contributors import contributor  # noqa: E402 - registered below
+from gongshi.cli_deadlines import deadlines  # noqa: E402
 from gongshi.cli_supervision import grades, inspections  # noqa: E402
 
 main.add_command(grades)
 main.add_command(inspections)
 main.add_command(deadlines)
+main.add_command(contributor)
 
 
 @main.command()

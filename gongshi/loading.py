@@ -18,6 +18,8 @@ from domain import trace_codes
 from domain.annual_reports import ONLINE, Filing, deadline
 from domain.cases import Actor
 from domain.complaints import COMPLAINT_CASE
+from domain.contributions import CONTRIBUTION
+from domain.contributors import contributor_id
 from domain.deadlines import report_years
 from domain.errors import ValidationFailed
 from domain.reports import purposes as report_purposes
@@ -28,6 +30,7 @@ from gongshi.demo import generate
 from gongshi.demo.annual_reports import DemoReport, generate_reports
 from gongshi.demo.common import END_ISO
 from gongshi.demo.complaints import DemoComplaint, generate_complaints
+from gongshi.demo.contributions import CONTRIBUTORS, DemoContribution, generate_contributions
 from gongshi.demo.spot_checks import demo_draws, generate_results
 from gongshi.demo.trace import DemoChain, generate_chains
 from gongshi.importer import ImportSummary
@@ -138,8 +141,8 @@ class DemoLoad:
 
 
 def load_demo(platform: Platform, entities: int, seed: int) -> DemoLoad:
-    """`gongshi demo`: the records, the entities' annual reports, complaints, two spot-check draws and their
-    results, the traceability chains, then the deadline job's decisions."""
+    """`gongshi demo`: the records, the entities' annual reports, complaints, society-sourced reports, two
+    spot-check draws and their results, the traceability chains, then the deadline job's decisions."""
     registered: dict[str, dict[str, Any]] = {}
 
     def remembering(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -152,6 +155,7 @@ def load_demo(platform: Platform, entities: int, seed: int) -> DemoLoad:
     records = load_items(platform, remembering(generate(entities=entities, seed=seed)), desc="载入 loading demo")
     reports = load_reports(platform, generate_reports(registered.values(), seed), desc="年报 annual reports")
     load_complaints(platform, generate_complaints(registered.values(), seed))
+    load_contributions(platform, generate_contributions(registered.values(), seed))
     checks = load_spot_checks(platform, seed)
     labels = load_trace(platform, generate_chains(registered.values(), seed))
     runs = run_deadlines(platform, deadline_days(dt.date.fromisoformat(END_ISO)), desc="到期决定 deadlines")
@@ -237,3 +241,25 @@ def load_complaints(platform: Platform, complaints: Iterable[DemoComplaint]) -> 
             else:
                 platform.cases.step(actor, number, step, body.get("reason"), when, COMPLAINT_CASE)
     return filed
+
+
+def load_contributions(platform: Platform, contributions: Iterable[DemoContribution]) -> int:
+    """Register the demo's contributors, file their reports on their days, take the departments' decisions."""
+    reports = list(contributions)
+    first = min((dt.date.fromisoformat(c.on) for c in reports), default=dt.date.fromisoformat(END_ISO))
+    for code, name, kind, _, _ in CONTRIBUTORS:
+        if platform.ledger.get_or_none(contributor_id(code)) is None:
+            platform.contributions.register(code, name, kind, first - dt.timedelta(days=30), "demo")
+    for demo in tqdm(reports, desc="社会信用信息 contributions", unit=" reports"):
+        number, _ = platform.contributions.report(Actor.contributor_of(demo.contributor), demo.report, [],
+                                                  dt.date.fromisoformat(demo.on))
+        if demo.decision is None:
+            continue
+        step, day, text = demo.decision
+        department = platform.contributions.department_of(demo.report["category"])
+        actor, when = Actor.reviewer(f"demo:{department}", department), dt.date.fromisoformat(day)
+        if step == "confirm":
+            platform.contributions.confirm(actor, number, text, when)
+        else:
+            platform.cases.step(actor, number, step, text, when, CONTRIBUTION)
+    return len(reports)

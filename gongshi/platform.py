@@ -12,6 +12,7 @@ from application.annual_reports import AnnualReports
 from application.audit import AuditTrail
 from application.cases import Cases
 from application.complaints import Complaints
+from application.contributions import Contributions
 from application.deadlines import Deadlines
 from application.trace import Trace
 from application.ledger import Ledger
@@ -25,6 +26,7 @@ from projections import agencies, trace_queries
 from gongshi.daily import Daily
 from projections.annual_reports import AnnualReportViews  # also registers the report events' topics
 from projections.cases import CaseViews  # also registers the case events' topics for decoding
+from projections.contributions import ContributionViews
 from projections.db import Database
 from projections.deadlines import DeadlineFacts
 from projections.heads import load_or_create_key
@@ -89,6 +91,10 @@ class Platform:
     @cached_property
     def trace(self) -> Trace:
         return Trace(self.ledger, self.catch_up, self.clock)
+
+    @cached_property
+    def contributions(self) -> Contributions:
+        return Contributions(self.cases)
 
     @cached_property
     def annual_reports(self) -> AnnualReports:
@@ -183,11 +189,16 @@ class Platform:
                 self.case_views, self.annual_report_views,
                 self.inspection_result_views,  # reads the entities' names from the views' rows
                 self.trace_views,
-                self.issued_reports]
+                self.issued_reports,
+                self.contribution_views]  # reads the society-sourced records' status from the views' rows
 
     @cached_property
     def case_views(self) -> CaseViews:
         return CaseViews(self.views_db)
+
+    @cached_property
+    def contribution_views(self) -> ContributionViews:
+        return ContributionViews(self.views_db)
 
     @cached_property
     def annual_report_views(self) -> AnnualReportViews:

@@ -1,4 +1,4 @@
-"""The read model of cases (repairs, objections, complaints): reviewers' and firms' lists, public status.
+"""The read model of cases (repairs, objections, complaints, contributions): reviewers' and firms' lists, public status.
 
 A complaint's contact details are not here: only its handling department reads them, from the case.
 
@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from domain import complaints, objections, repair
+from domain import complaints, contributions, objections, repair
 from domain.cases import OBJECTION, REPAIR, CaseStep, deadline, workflows
 from domain.complaints import COMPLAINT_CASE
 from projections.runner import Event
@@ -33,7 +33,8 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS v_cases_firm ON v_cases (credit_code, submitted_on)",
 ]
 _SUBMITTED = {repair.RepairCase.Submitted: REPAIR, objections.ObjectionCase.Submitted: OBJECTION,
-              complaints.ComplaintCase.Submitted: COMPLAINT_CASE}
+              complaints.ComplaintCase.Submitted: COMPLAINT_CASE,
+              contributions.ContributionCase.Submitted: contributions.CONTRIBUTION}
 _STEPS = (CaseStep,)
 
 

@@ -24,6 +24,7 @@ LIST_STATUSES = ("current", "removed", "all")
 TABS = {
     "licenses": "license", "penalties": "penalty", "commitments": "commitment",
     "anomaly": "anomaly_listing", "dishonesty": "dishonesty_listing", "abnormal": "abnormal_mark", "red": "red_list",
+    "society": "society_info",  # society-sourced, confirmed by a department: shown apart from government records
 }
 ORDER = "r.decision_date DESC, r.record_id"
 

@@ -119,6 +119,11 @@ class Rules:
         model = grading.model_for(self.grading_config, today)
         return grading.grade_entity(model, subject.entity, subject.records, today)
 
+    def measures_grade(self, subject: Subject, today: dt.date) -> grading.Grade:
+        """The grade joint rewards and punishments read: from government records only."""
+        model = grading.model_for(self.grading_config, today)
+        return grading.grade_entity(model, subject.entity, grading.government_only(subject.records), today)
+
     def assess(self, subject: Subject, today: dt.date) -> Assessment:
         rule_set = warnings.rules_for(self.warning_config, today)
         return Assessment(subject, self.grade(subject, today),

@@ -24,6 +24,7 @@ KINDS = (
     "abnormal_mark_removal",
     "red_list",
     "credit_agency",
+    "society_info",
 )
 
 

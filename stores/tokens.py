@@ -15,7 +15,10 @@ from dataclasses import dataclass
 
 from projections.db import Database
 
+#: The roles of department staff. A `contributor` token belongs to a registered contributor of society-sourced
+#: information instead (its credit code is kept where a staff token keeps its department); it may only report.
 ROLES = ("submitter", "reviewer", "auditor", "publisher")
+CONTRIBUTOR = "contributor"
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS auth_tokens (id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, "
@@ -25,11 +28,12 @@ _SCHEMA = (
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a token's id, its department and its role."""
+    """Who is calling: a token's id, its department and its role (a contributor: its credit code instead)."""
 
     token_id: str
     department: str | None
     role: str
+    contributor: str | None = None
 
     @property
     def identity(self) -> str:
@@ -59,8 +63,8 @@ class TokenStore:
 
     def create(self, *, department: str | None, role: str, label: str = "", days: int | None = 365) -> str:
         """Create a token and return it; this is the only time the secret exists in clear."""
-        if role not in ROLES:
-            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        if role not in (*ROLES, CONTRIBUTOR):
+            raise ValueError(f"role must be one of {', '.join((*ROLES, CONTRIBUTOR))}")
         token_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         expires = (_now() + dt.timedelta(days=days)).isoformat() if days else None
         self.db.execute(
@@ -91,4 +95,6 @@ class TokenStore:
             raise TokenError(403, "令牌已被吊销", "this token was revoked")
         if row["expires_at"] and row["expires_at"] < _now().isoformat():
             raise TokenError(403, "令牌已过期，请申请新令牌", "this token has expired; ask for a new one")
+        if row["role"] == CONTRIBUTOR:
+            return Principal(row["id"], None, CONTRIBUTOR, contributor=row["department"])
         return Principal(row["id"], row["department"], row["role"])

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from application.supervision import Caller
 from domain.annual_reports import PAPER, Filing
+from domain.cases import Actor
 from domain.codes import make_credit_code
 from domain.trace import TraceActor
 from projections.public import Moment
@@ -108,6 +109,7 @@ def load_sample(platform: Any) -> int:
                                 department=None, submitter="test")
     platform.annual_reports.file(Filing("test", PAPER, department=SCJG), annual_report(1), filed_on="2026-03-02")
     product_test(platform)
+    contributions(platform)
     return spot_check(platform)
 
 
@@ -121,6 +123,25 @@ def product_test(platform: Any) -> None:
     platform.trace.record(regulator, batch.batch.code, {"step": "tested", "result": "fail", "items": ["莱克多巴胺"],
                                                         "report_number": "BX-JC-S1",
                                                         "note": f"送检人电话{PHONE}，身份证号{ID_NUMBER}"})
+
+
+CONTRIBUTOR = "51210500MJY826692H"  # an industry association
+
+
+def contributions(platform: Any) -> None:
+    """An association's two reports: one confirmed (its facts carry a phone trap), one refused (never in a dataset)."""
+    platform.contributions.register(CONTRIBUTOR, "本溪市建材行业协会", "association", platform.clock(), "test")
+    who, today = Actor.contributor_of(CONTRIBUTOR), platform.clock()
+    reviewer = Actor.reviewer("test", SCJG)
+    for n, fate in ((10, "confirm"), (11, "refuse")):
+        number, _ = platform.contributions.report(who, {
+            "credit_code": code(n), "category": "product_quality", "happened_on": "2026-10-12",
+            "summary": f"协会抽检发现该企业销售不合格钢筋，举报人电话{PHONE}。",
+            "source": {"type": "association_decision", "title": f"本建协〔2026〕{n}号"}}, [], today)
+        if fate == "confirm":
+            platform.contributions.confirm(reviewer, number, "经抽检属实", today)
+        else:
+            platform.cases.step(reviewer, number, "refuse", "抽检合格，报送不实", today, "contribution")
 
 
 def spot_check(platform: Any) -> int:

@@ -39,7 +39,8 @@ def test_library_lists_shows_and_searches(site, get_only):
         package = ckan.action.package_show(id="red-list")
         assert package["title"] == "守信激励对象名单（红名单）"
         found = ckan.action.package_search(q="失信", rows=10)
-        assert {p["name"] for p in found["results"]} == {"serious-dishonesty-list", "social-insurance-arrears-list"}
+        assert {p["name"] for p in found["results"]} == {"serious-dishonesty-list", "social-insurance-arrears-list",
+                                                         "society-credit-information"}
         with pytest.raises(NotFound):
             ckan.action.package_show(id="nope")
         with pytest.raises(SearchQueryError):

@@ -26,7 +26,7 @@ def test_catalog_lists_datasets_with_theme_and_department_facets(client):
 
 
 def test_catalog_search_and_facet_filters(client):
-    assert "共 2 个数据集" in client.get("/datasets", params={"q": "失信"}).text
+    assert "共 3 个数据集" in client.get("/datasets", params={"q": "失信"}).text
     tourism = client.get("/datasets", params={"group": "tourism"}).text
     assert "共 1 个数据集" in tourism and "旅行社及A级旅游景区" in tourism
     assert "共 1 个数据集" in client.get("/datasets", params={"organization": "jtys"}).text

@@ -55,8 +55,8 @@ LEGACY_TOPICS = {f"gongshi:{name}" for name in (
 RENAMED = {**schemas.glossary()["retired"], "严重失信名单记录": "严重违法失信名单记录"}
 #: Keys added to answers since (new features, not changes of what was there).
 ADDED_KEYS = {"annual_reports_url", "spot_checks", "product_quality"}
-#: Profile sections added since (the individual businesses' abnormal-state marks).
-ADDED_TABS = {"abnormal"}
+#: Profile sections added since (the individual businesses' abnormal-state marks, society-sourced information).
+ADDED_TABS = {"abnormal", "society"}
 
 
 def _stored() -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ import pytest
 from gongshi.demo import generate
 from gongshi.demo.annual_reports import generate_reports
 from gongshi.demo.complaints import generate_complaints
+from gongshi.demo.contributions import generate_contributions
 from gongshi.loading import load_demo
 from tests.portal import client, id_numbers_in, mobiles_in
 
@@ -42,6 +43,10 @@ def demo(platform):
     secrets |= {c["id_number"] for r in reports for c in r.report.get("contributions", []) if c.get("id_number")}
     complaints = list(generate_complaints([i for i in items if i.get("kind") == "entity"], 7))
     secrets |= {c.filing["contact"]["phone"] for c in complaints if c.filing["contact"]}
+    contributed = list(generate_contributions([i for i in items if i.get("kind") == "entity"], 7))
+    phones = {m for c in contributed for m in re.findall(r"1[3-9]\d{9}", c.report["summary"])}
+    assert phones, "some demo reports quote a phone: the public record must scrub it"
+    secrets |= phones
     assert any(len(s) == 18 for s in secrets) and any(len(s) == 11 for s in secrets)
     return secrets
 
@@ -60,7 +65,10 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     codes = [c for (c,) in platform.views_db.execute("SELECT code FROM v_trace_batches ORDER BY code")]
     traced = [u for c in codes for u in (f"/trace/{c}", f"/trace/{c}.txt", f"/api/v1/trace/{c}/downstream")]
     assert traced, "the demo's traceability chains are scanned too"
-    queue = START + traced + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
+    society = [f"/entities/{k}?tab=society" for (k,) in platform.views_db.execute(
+        "SELECT DISTINCT entity_key FROM v_records WHERE kind = 'society_info' ORDER BY 1")]
+    assert society, "the demo confirms society-sourced reports: their profiles are scanned"
+    queue = START + traced + society + ["/contributors"] + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
         [f"/entities/{e}" for e in rng.sample(entities, SAMPLE)] + \
         [f"/entities/{c}/annual-reports/{y}" for c, y in rng.sample(reports, SAMPLE)] + inspected + \
         ["/complaints/statistics", *(f"/cases/{n}" for n in cases)] + \

@@ -23,6 +23,9 @@ from web.complaints import api as complaints
 from web.complaints import docs as complaints_docs
 from web.complaints import pages as complaint_pages
 from web.context import Platform
+from web.contributors import api as contributions
+from web.contributors import docs as contributions_docs
+from web.contributors import pages as contributor_pages
 from web.departments import api as departments
 from web.departments import docs as departments_docs
 from web.firms import annual_report_docs, annual_reports
@@ -55,6 +58,7 @@ SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCH
 
 P, S, D, C, A = public_docs.DOCS, supervision_docs.DOCS, departments_docs.DOCS, cases_docs.DOCS, audit_docs.DOCS
 R, Q, CR, T = annual_report_docs.DOCS, complaints_docs.DOCS, report_docs.DOCS, trace_docs.DOCS
+K = contributions_docs.DOCS
 POST, GET_POST = ("POST",), ["GET", "POST"]
 
 ROUTES: list[BaseRoute] = [
@@ -103,6 +107,7 @@ ROUTES: list[BaseRoute] = [
     api("/api/v1/audit/reads", audit.reads, A),
     api("/api/v1/audit/records/{record_id}/history", audit.record_history, A),
     api("/api/v1/audit/entities/{code}/history", audit.entity_history, A),
+    api("/api/v1/audit/contributions", audit.contributions, K),
     # supervision
     api("/api/v1/check", supervision.check, S),
     api("/api/v1/check", supervision.check_batch, S, POST),
@@ -159,6 +164,18 @@ ROUTES: list[BaseRoute] = [
     api("/api/v1/trace/batches/{code}/events", trace_api.record, T, POST),
     api("/api/v1/trace/{code}/downstream", trace.downstream, T),
     api("/api/v1/trace/{code}", trace.chain, T),
+    # credit information from society: contributors report, the verifying department decides, the public counts
+    Route("/contributors", contributor_pages.registry),
+    api("/api/v1/contributors", contributions.contributors, K),
+    api("/api/v1/contributors/{code}", contributions.contributor, K,
+        documented_as="/api/v1/contributors/{credit_code}"),
+    Route("/contributor/login", contributor_pages.login, methods=GET_POST),
+    Route("/contributor", contributor_pages.home, methods=GET_POST),
+    Route("/contributor/cases/{number}", contributor_pages.case_page),
+    api("/api/v1/contributions", contributions.report, K, POST),
+    api("/api/v1/contributions", contributions.list_contributions, K),
+    api("/api/v1/contributions/{number}", contributions.get_contribution, K),
+    api("/api/v1/contributions/{number}/{step}", contributions.contribution_step, K, POST),
     Route("/cases", firm.status_page),
     Route("/cases/{number}", firm.status_page),
     # reviewers

@@ -15,12 +15,14 @@ from application.annual_reports import AnnualReports
 from application.audit import AuditTrail
 from application.cases import Cases
 from application.complaints import Complaints
+from application.contributions import Contributions
 from application.ledger import Ledger
 from application.records import Records
 from application.reports import Reports
 from application.supervision import Supervision
 from projections.annual_reports import AnnualReportViews
 from projections.cases import CaseViews
+from projections.contributions import ContributionViews
 from projections.db import Database
 from projections.integrity import IntegrityLog
 from projections.issued_reports import IssuedReports
@@ -60,6 +62,10 @@ class Platform(Protocol):
     def cases(self) -> Cases: ...
     @property
     def complaints(self) -> Complaints: ...
+    @property
+    def contributions(self) -> Contributions: ...
+    @property
+    def contribution_views(self) -> ContributionViews: ...
     @property
     def annual_reports(self) -> AnnualReports: ...
     @property

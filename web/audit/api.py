@@ -129,3 +129,21 @@ async def entity_history(request: Request) -> Response:
         return {"credit_code": code, "recorded_as": recorded, "records": records, "annual_reports": reports,
                 "events": history}
     return await _auditor_read(request, read)
+
+
+async def contributions(request: Request) -> Response:
+    """GET /api/v1/audit/contributions: every refused contribution with its content and the department's reason
+    (never public: the public sees only the contributors' counts)."""
+    def read(platform: Platform, principal: Principal) -> dict[str, Any]:
+        recorded = recorded_read(platform, principal, "audit.contributions", "refused contributions")
+        refused = []
+        for row in platform.contribution_views.refused():
+            case = platform.cases.case(row["number"])
+            refused.append({"number": case.number, "contributor_code": case.contributor_code,
+                            "contributor_name": case.contributor_name, "credit_code": case.credit_code,
+                            "party_name": case.party_name, "category": case.category, "summary": case.statement,
+                            "happened_on": case.happened_on, "source": case.source, "department": case.department,
+                            "submitted_on": case.steps[0]["on"], "refused_on": case.steps[-1]["on"],
+                            "reason": case.steps[-1]["reason"], "refused_by": case.steps[-1]["by"]})
+        return {"recorded_as": recorded, "count": len(refused), "refused": refused}
+    return await _auditor_read(request, read)

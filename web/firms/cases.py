@@ -21,7 +21,7 @@ from domain.complaints import COMPLAINT_CASE
 from domain.errors import InputError
 from domain.workdays import calendar
 from projections.record_queries import current_record
-from stores.sessions import ANONYMOUS, FIRM, Session
+from stores.sessions import ANONYMOUS, CONTRIBUTOR, FIRM, Session
 from web import sessions
 from web.errors import error
 from web.http import authenticate
@@ -54,6 +54,8 @@ async def api_actor(request: Request, *, write: bool) -> Actor | Response:
 def actor_of(session: Session) -> Actor:
     if session.kind == FIRM:
         return Actor.firm(session.subject)
+    if session.kind == CONTRIBUTOR:
+        return Actor.contributor_of(session.subject)
     return Actor.reviewer(f"token:{session.subject}", session.department)
 
 

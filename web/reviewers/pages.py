@@ -17,10 +17,12 @@ from starlette.responses import Response
 from domain import complaints, objections
 from domain.cases import Actor, Case, workflows
 from domain.complaints import COMPLAINT_CASE
+from domain.contributions import CONTRIBUTION
 from domain.errors import CaseForbiddenError, CaseNotFoundError, FieldError
 from stores.sessions import REVIEWER, Session
 from stores.tokens import TokenError
 from web import sessions
+from web.contributors import api as contributions_api
 from web.errors import errors_of, status_of
 from web.firms.cases import actor_of, case_dict, parse_fields, record_row, today_of
 from web.forms import LoginRefused, SignedIn, case_form, login_page, message, render, to_login
@@ -56,14 +58,15 @@ async def case_list(request: Request) -> Response:
         return to_login(request, "/reviewer/login")
     platform, today = request.app.state.platform, today_of(request)
     q = request.query_params
-    kind = q.get("kind") if q.get("kind") in ("repair", "objection") else None
+    kind = q.get("kind") if q.get("kind") in workflows() else None
     rows = await run_in_threadpool(platform.case_views.for_department, session.department, today.isoformat(),
                                    kind=kind, open_only=q.get("open", "1") == "1", overdue_only=q.get("overdue") == "1")
     dept = platform.ledger.catalog.department(session.department)
     return await render(request, "reviewer/list.html", {
         "cases": rows, "today": today, "department": dept.name if dept else session.department,
         "filters": {"kind": kind or "", "open": q.get("open", "1"), "overdue": q.get("overdue", "")},
-        "kinds": KINDS, "labels": {kind: w.status_labels for kind, w in workflows().items()}})
+        "kinds": KINDS, "labels": {kind: w.status_labels for kind, w in workflows().items()},
+        "case_kinds": {kind: w.label for kind, w in workflows().items()}})
 
 
 async def case_page(request: Request) -> Response:
@@ -79,8 +82,10 @@ async def case_page(request: Request) -> Response:
     if isinstance(outcome, Response):
         return outcome
     case, errors, status = outcome
+    shown = contributions_api.contribution_dict(request, case, today) if case.kind == CONTRIBUTION \
+        else case_dict(request, case, today)
     return await render(request, "reviewer/case.html", {
-        "case": case_dict(request, case, today), "record": await run_in_threadpool(record_row, request, case.record_id),
+        "case": shown, "record": await run_in_threadpool(record_row, request, case.record_id),
         "actions": case.workflow().buttons(case.status), "outcomes": objections.OUTCOMES, "errors": errors,
         "complaint_steps": [s for s in ("transfer", "conclude") if case.kind == COMPLAINT_CASE
                             and case.status in case.workflow().step(s).allowed],
@@ -97,6 +102,9 @@ async def _decide(request: Request, actor: Actor, case: Case, step: str, form: A
     elif case.kind == COMPLAINT_CASE and step == "conclude":
         await run_in_threadpool(request.app.state.platform.complaints.conclude, actor, case.number,
                                 form.get("outcome"), reason, today)
+    elif case.kind == CONTRIBUTION:
+        await run_in_threadpool(contributions_api.decide, request.app.state.platform, actor, case.number, step,
+                                reason, today)
     elif case.kind == "objection" and step == "resolve":
         await run_in_threadpool(cases.resolve_objection, actor, case.number, form.get("outcome", ""), reason,
                                 parse_fields(form.get("fields", "")), today)

@@ -1,0 +1,1 @@
+"""Credit information from society: contributors report, departments verify, the public sees the track records."""
