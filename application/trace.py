@@ -23,7 +23,7 @@ from domain import trace, trace_codes
 from domain.codes import CodeError, validate_credit_code
 from domain.errors import ConflictError, FieldError, NotFoundError, ValidationFailed
 from domain.privacy import scrub_text
-from domain.records import entity_id
+from domain.records import digest, entity_id
 from domain.trace import PROCESSED, RECEIVED, SPLIT, TraceActor, TraceBatch, batch_id, check_day, quantity
 from domain.validation import form_errors
 
@@ -228,29 +228,36 @@ class Trace:
             by = _credit_code(actor.acting_as(fields.get("by"), batch.category), "by")
             on = check_day(fields.get("on"), "on", batch.product["produced_on"], today)
             place = _free(fields.get("place"))
+            ref = fields.get("reference")
+            content = digest({**fields, "by": by, "on": on})
+            made = batch.already(ref, content)
+            if made is not None:  # the same document again: stored once; answer with what it made then
+                created[:] = self.ledger.load_many(batch_id(c) for c in made)
+                return []
+            mark = {"reference": ref, "digest": content} if ref else {}
             if step == RECEIVED:
-                batch.receive(by, fields.get("shipment"), on, actor, place)
+                batch.receive(by, fields.get("shipment"), on, actor, place, **mark)
                 return [batch]
             if "quantity" not in fields and step != SPLIT:
                 raise ValidationFailed([FieldError("quantity", "required", "请填写数量", "quantity is required")])
             under_order = self._under_order(batch)
             inputs: list[TraceBatch] = []
             if step == SPLIT:
-                created[:] = self._split(batch, by, fields, on, actor, under_order, place)
+                created[:] = self._split(batch, by, fields, on, actor, under_order, place, mark)
             elif step == PROCESSED:
-                inputs, output = self._process(batch, by, fields, on, actor, under_order, place)
+                inputs, output = self._process(batch, by, fields, on, actor, under_order, place, mark)
                 created[:] = [output]
             else:
                 to = _credit_code(fields["to"], "to") if fields.get("to") else None
                 batch.move(step, by, quantity(fields["quantity"], "quantity"), on, actor, to=to, place=place,
-                           note=_free(fields.get("note")), under_order=under_order)
+                           note=_free(fields.get("note")), under_order=under_order, **mark)
             return [batch, *inputs, *created]
 
         position = self._save(command, visible)
-        return Saved(holder[0], created if position else [], position)
+        return Saved(holder[0], created, position)
 
-    def _split(self, batch: TraceBatch, by: str, fields: dict[str, Any], on: str, actor: TraceActor,
-               under_order: bool, place: str | None) -> list[TraceBatch]:
+    def _split(self, batch: TraceBatch, by: str, fields: dict[str, Any], on: str, actor: TraceActor,  # noqa: PLR0913
+               under_order: bool, place: str | None, mark: dict[str, str]) -> list[TraceBatch]:
         children = fields.get("children") or []
         if not children:
             raise ValidationFailed([FieldError("children", "required", "分装须列出子批次及其数量",
@@ -258,7 +265,8 @@ class Trace:
         amounts = [quantity(c["quantity"], f"children[{i}].quantity") for i, c in enumerate(children)]
         keys = [f"{batch.code}/split/{len(batch.children) + i}" for i in range(len(children))]
         codes = [self._code_for(key)[0] for key in keys]
-        batch.move(SPLIT, by, sum(amounts, Decimal(0)), on, actor, place=place, batches=codes, under_order=under_order)
+        batch.move(SPLIT, by, sum(amounts, Decimal(0)), on, actor, place=place, batches=codes, under_order=under_order,
+                   **mark)
         return [TraceBatch(code=code, key=keys[i], registrant=by,
                            product={**batch.product, "batch_number": children[i].get("batch_number")},
                            quantity=trace.text(amount), on=on, how=SPLIT,
@@ -266,8 +274,8 @@ class Trace:
                            department=actor.department)
                 for i, (code, amount) in enumerate(zip(codes, amounts, strict=True))]
 
-    def _process(self, batch: TraceBatch, by: str, fields: dict[str, Any], on: str, actor: TraceActor,
-                 under_order: bool, place: str | None) -> tuple[list[TraceBatch], TraceBatch]:
+    def _process(self, batch: TraceBatch, by: str, fields: dict[str, Any], on: str, actor: TraceActor,  # noqa: PLR0913
+                 under_order: bool, place: str | None, mark: dict[str, str]) -> tuple[list[TraceBatch], TraceBatch]:
         """Consume the batch and the other inputs from `by`'s holdings; (the other inputs, the output batch)."""
         output = fields.get("output")
         if not output:
@@ -287,7 +295,8 @@ class Trace:
             raise ConflictError("output.batch_number", "registered", f"产出批次号 {output['batch_number']} 已登记",
                                 f"output batch {output['batch_number']} is registered already")
         for source, amount in consumed:
-            source.move(PROCESSED, by, amount, on, actor, place=place, batches=[code], under_order=under_order)
+            source.move(PROCESSED, by, amount, on, actor, place=place, batches=[code], under_order=under_order,
+                        **(mark if source is batch else {}))
         product = {"name": output["product_name"], "category": output["category"], "unit": output["unit"],
                    "origin": {"place": place or "加工"}, "produced_on": on,
                    "shelf_life_days": output.get("shelf_life_days")}

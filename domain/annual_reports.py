@@ -10,9 +10,8 @@ publish (financial items, headcount, guarantees) only the ones it chose.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -21,6 +20,7 @@ from eventsourcing.domain import Aggregate, event
 from jsonschema import Draft202012Validator
 
 import schemas
+from domain import flat_forms
 from domain.errors import ConflictError, FieldError, ForbiddenError, InputError, ValidationFailed
 from domain.records import digest
 from domain.validation import form_errors
@@ -154,70 +154,10 @@ def _amount(value: Any) -> bool:
 
 
 # -- flat forms: HTML forms and CSV columns ---------------------------------------------------------------
-_TRUE = {"1", "true", "on", "yes", "是", "有"}
-_LIST_SPLIT = re.compile(r"[;；,，、|]")
-
-
 def unflatten(form: str, flat: dict[str, Any]) -> dict[str, Any]:
-    """A report from flat names (`financials.revenue`, `contributions.0.paid_in`), typed by the form's schema.
-
-    Blank values and blank rows are left out; a value that does not convert is passed on as
-    typed, so that the schema check names the field at fault.
-    """
-    report: dict[str, Any] = {}
-    for name, prop in form_schema(form)["properties"].items():
-        if prop.get("type") == "object":
-            group = {k: _typed(p, flat.get(f"{name}.{k}")) for k, p in prop["properties"].items()}
-            group = {k: v for k, v in group.items() if v is not None}
-            if group:
-                report[name] = group
-        elif prop.get("type") == "array" and prop["items"].get("type") == "object":
-            rows = _rows(prop["items"]["properties"], flat, name)
-            if rows:
-                report[name] = rows
-        elif prop.get("type") == "array":
-            value = flat.get(name)
-            items = _LIST_SPLIT.split(value) if isinstance(value, str) else list(value or ())
-            items = [i.strip() for i in items if str(i).strip()]
-            if items or name in flat:
-                report[name] = items
-        else:
-            value = _typed(prop, flat.get(name))
-            if value is not None:
-                report[name] = value
-    unknown = sorted(k for k in flat if k.split(".")[0] not in form_schema(form)["properties"])
-    for key in unknown:
-        report[key] = flat[key]  # refused by the schema, by name
-    return report
-
-
-def _rows(props: dict[str, Any], flat: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    indexes = sorted({int(k.split(".")[1]) for k in flat if k.startswith(f"{name}.") and k.split(".")[1].isdigit()})
-    rows = []
-    for i in indexes:
-        row = {k: _typed(p, flat.get(f"{name}.{i}.{k}")) for k, p in props.items()}
-        row = {k: v for k, v in row.items() if v is not None}
-        if row:
-            rows.append(row)
-    return rows
-
-
-def _typed(prop: dict[str, Any], raw: Any) -> Any:
-    if raw is None or isinstance(raw, (bool, int, Decimal)):
-        return raw
-    text = str(raw).strip()
-    if not text:
-        return None
-    try:
-        if prop.get("type") == "boolean":
-            return text.lower() in _TRUE
-        if prop.get("type") == "integer":
-            return int(text)
-        if prop.get("type") == "number":
-            return Decimal(text.replace(",", ""))
-    except (ValueError, InvalidOperation):
-        return text
-    return text
+    """A report from flat names (`financials.revenue`, `contributions.0.paid_in`), typed by the form's schema
+    (domain/flat_forms.py: blank values and rows left out, unconvertible values passed on for the schema to name)."""
+    return flat_forms.unflatten(form_schema(form)["properties"], flat)
 
 
 # -- what the public sees -----------------------------------------------------------------------------------

@@ -160,6 +160,8 @@ class TraceBatch(Aggregate):
         self.children: list[str] = []
         self.orders: list[dict[str, Any]] = []
         self.tests = 0
+        #: the actor's own document number of a step -> (the step's digest, the batches it made)
+        self.references: dict[str, tuple[str, list[str]]] = {}
 
     class Moved(Aggregate.Event):
         TOPIC = "gongshi:TraceBatch.Moved"
@@ -174,8 +176,12 @@ class TraceBatch(Aggregate):
         note: str | None
         submitter: str
         department: str | None
+        reference: str | None = None  # the actor's document number (and the step's digest), when given
+        digest: str | None = None
 
         def apply(self, batch: TraceBatch) -> None:
+            if self.reference:
+                batch.references[self.reference] = (self.digest or "", list(self.batches))
             amount = Decimal(self.quantity)
             if self.step == RECEIVED:
                 _, to, amount = batch.pending.pop(self.shipment)  # type: ignore[arg-type]
@@ -230,9 +236,20 @@ class TraceBatch(Aggregate):
                                 f"{holder} 持有该批次 {text(held)}{unit}，不能处置 {text(amount)}{unit}",
                                 f"{holder} holds {text(held)} of batch {self.code}, not {text(amount)}")
 
+    def already(self, reference: str | None, content: str) -> list[str] | None:
+        """The batches made by the step under this document number when it is on the batch already (same
+        content: a re-send, stored once), else None; another content under the number is a conflict."""
+        if not reference or reference not in self.references:
+            return None
+        seen, made = self.references[reference]
+        if seen != content:
+            raise ConflictError("reference", "reference_reused", f"单据号 {reference} 已用于该批次的另一个环节",
+                                f"the document number {reference} is on another step of this batch")
+        return made
+
     def move(self, step: str, by: str, amount: Decimal, on: str, actor: TraceActor, *, to: str | None = None,
              place: str | None = None, batches: list[str] | None = None, note: str | None = None,
-             under_order: bool = False) -> None:
+             under_order: bool = False, reference: str | None = None, digest: str | None = None) -> None:
         """A movement out of `by`'s holdings (all but received: see `receive`)."""
         if step not in FROM_HOLDINGS:
             raise InputError("step", "enum", f"未知的流转环节：{step}", f"unknown step {step!r}")
@@ -246,9 +263,10 @@ class TraceBatch(Aggregate):
         shipment = self.shipments + 1 if step in (SHIPPED, RETURNED) else None
         self.trigger_event(self.Moved, step=step, by=by, to=to, quantity=text(amount), on=on, place=place,
                            shipment=shipment, batches=batches or [], note=note, submitter=actor.submitter,
-                           department=actor.department)
+                           department=actor.department, reference=reference, digest=digest)
 
-    def receive(self, by: str, shipment: Any, on: str, actor: TraceActor, place: str | None = None) -> None:
+    def receive(self, by: str, shipment: Any, on: str, actor: TraceActor, place: str | None = None,
+                reference: str | None = None, digest: str | None = None) -> None:
         """The addressee confirms a shipment (or a return) to it; the quantity becomes its holding."""
         waiting = {n: s for n, s in self.pending.items() if s[1] == by}
         if not waiting:
@@ -266,7 +284,7 @@ class TraceBatch(Aggregate):
         amount = self.pending[shipment][2]
         self.trigger_event(self.Moved, step=RECEIVED, by=by, to=None, quantity=text(amount), on=on, place=place,
                            shipment=shipment, batches=[], note=None, submitter=actor.submitter,
-                           department=actor.department)
+                           department=actor.department, reference=reference, digest=digest)
 
     def test(self, result: str, items: list[str], on: str, report_number: str, laboratory: str | None,
              note: str | None, actor: TraceActor) -> None:

@@ -99,17 +99,21 @@ def _catch_up(platform) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", help="Record kind of a CSV file (required for CSV): license, penalty, commitment, "
               "anomaly_listing, anomaly_removal, dishonesty_listing, dishonesty_removal, red_list, entity; or "
-              "annual_report for paper annual reports (JSON Lines or CSV with the form's flat column names).")
+              "annual_report for paper annual reports (JSON Lines or CSV with the form's flat column names); trace "
+              "for traceability batches and steps (JSON Lines), trace_batch or trace_event for a CSV of either.")
 @click.option("--department", help="Credit code of the submitting department (default: each record's source unit; "
-              "required for annual_report: the registration department entering paper reports).")
+              "required for annual_report: the registration department entering paper reports; and for trace: the "
+              "regulating or testing department).")
 def import_(file: Path, kind: str | None, department: str | None) -> None:
-    """Import records (or paper annual reports) from a JSON Lines or CSV file (UTF-8, with or without BOM).
+    """Import records (paper annual reports, traceability facts) from a JSON Lines or CSV file (UTF-8, BOM or not).
 
     Exit status: 0 all accepted (or already present), 1 some rejected (see FILE.rejects.jsonl;
     the valid ones are stored), 2 fatal error (nothing stored).
     """
     from gongshi.importer import FatalImportError, import_file, scan
     from gongshi.report_import import KIND, import_reports
+    from gongshi.trace_import import KINDS as TRACE_KINDS
+    from gongshi.trace_import import import_trace
 
     platform = _platform()
     try:
@@ -121,6 +125,8 @@ def import_(file: Path, kind: str | None, department: str | None) -> None:
 
                 if kind == KIND:
                     summary = import_reports(platform, file, department=department, progress=progress)
+                elif kind in TRACE_KINDS:
+                    summary = import_trace(platform, file, kind=kind, department=department, progress=progress)
                 else:
                     summary = import_file(platform, file, kind=kind, department=department, progress=progress)
         except FatalImportError as e:

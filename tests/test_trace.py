@@ -313,3 +313,14 @@ def test_failed_tests_and_recalls_are_an_open_dataset_pinned_by_position(client,
     assert now[0]["items"] == "莱克多巴胺、克伦特罗" and now[0]["credit_code"] == COMPANY and now[0]["code"] == code
     assert now[0]["public_until"] == "2029-11-25" and now[1]["kind_name"] == "召回"
     assert [r["kind"] for r in rows(as_of=before)] == ["fail"]
+
+
+def test_a_step_sent_again_under_its_document_number_is_stored_once(client, platform, firm):
+    code = register(client, firm)
+    body = {"step": "shipped", "to": WHOLESALER, "quantity": 100, "on": "2026-11-21", "reference": "CK-0001"}
+    ok(step(client, firm, code, **body))
+    before = platform.ledger.position()
+    again = step(client, firm, code, **body)
+    assert again.status_code == 200 and not again.json()["changed"] and platform.ledger.position() == before
+    refused(client, platform, lambda: step(client, firm, code, **{**body, "quantity": 101}), 409, "reference")
+    assert client.get(f"/api/v1/trace/{code}").json()["holdings"] == {COMPANY: "1100"}
