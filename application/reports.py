@@ -61,13 +61,14 @@ class Reports:
         self.catch_up, self.now = catch_up, now
 
     # -- reading -----------------------------------------------------------------------------------------
-    def prepare(self, key: str, moment: Moment) -> Prepared:
-        """The content of `key`'s report at the moment (queries.NotPublic when it has no public profile)."""
+    def prepare(self, key: str, moment: Moment, format: str | None = None) -> Prepared:
+        """The content of `key`'s report at the moment, in `format` (default the current one; a verification
+        rebuilds an issued report in its own), queries.NotPublic when it has no public profile."""
         at = pinned(self.sources.db, moment)
         if self.sources.integrity.position() < (at.position or 0):
             self.catch_up()
         try:
-            content = build(self.sources, key, at)
+            content = build(self.sources, key, at, format)
         except LookupError as e:
             if "integrity" in str(e):
                 raise NotWitnessed(str(e)) from e
@@ -79,8 +80,8 @@ class Reports:
         row = self.views.one(number)
         if row is None:
             return None
-        prepared = self.prepare(row["entity_key"], Moment(row["position"], row["today"]))
         issue = row["issue"]
+        prepared = self.prepare(row["entity_key"], Moment(row["position"], row["today"]), issue.get("format"))
         envelope = self._envelope(prepared.content, issue, self._sign(issue), self._anchor(prepared))
         return {"row": row, "envelope": envelope, "matches": prepared.digest == issue["content_sha256"]}
 

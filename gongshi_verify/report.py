@@ -33,6 +33,8 @@ from cryptography.exceptions import InvalidSignature
 from gongshi_verify.verifier import VerificationError, _key_id, _public_key, verify_consistency, verify_head
 
 FORMAT = "gongshi-credit-report-v1"
+#: The content formats this verifier knows: v2 adds the part product_quality; both sign and digest as v1.
+FORMATS = (FORMAT, "gongshi-credit-report-v2")
 MESSAGE_PREFIX = b"gongshi-credit-report-v1\n"
 ATTACHMENT = "report.json"
 PDF_DIGEST_PLACEHOLDER = "0" * 64
@@ -90,8 +92,8 @@ def check_envelope(envelope: Any, pinned_pem: bytes | None) -> tuple[list[str], 
         raise VerificationError("this is not a signed credit report (report, issue, signature, log expected)")
     report, issue, signature, log = (envelope[k] for k in ("report", "issue", "signature", "log"))
     passed, failed = [], []
-    if issue.get("format") != FORMAT or report.get("format") != FORMAT:
-        failed.append(f"unknown report format {issue.get('format')!r} (this verifier knows {FORMAT})")
+    if issue.get("format") not in FORMATS or report.get("format") != issue.get("format"):
+        failed.append(f"unknown report format {issue.get('format')!r} (this verifier knows {', '.join(FORMATS)})")
     pem = pinned_pem or str(envelope.get("public_key", "")).encode("ascii")
     key = _public_key(pem)
     if signature.get("key_id") != _key_id(key):

@@ -2,7 +2,7 @@
 
 Nothing here decides what is public: the records come from `queries.entity` (the profile's
 query, publicity by projections/public.py), the annual reports from their read model (public
-parts only), the spot-check results from theirs, and the grade from the grading rules at the
+parts only), the spot-check results and the product-quality facts (failed tests, recalls) from theirs, and the grade from the grading rules at the
 same moment, shown only when schemas/grading.json's `publication.public` says so. The
 content is pinned to a log position (the present is the position the read models reflect),
 carries the Merkle tree's size and root at that position, and holds no display labels and
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain import reports
-from projections import inspection_results, queries
+from projections import inspection_results, queries, trace_queries
 from projections.annual_reports import AnnualReportViews
 from projections.db import Database
 from projections.integrity import IntegrityLog
@@ -42,8 +42,12 @@ def pinned(db: Database, moment: Moment) -> Moment:
     return Moment(reflected_position(db, moment), moment.today)
 
 
-def build(sources: ReportSources, key: str, moment: Moment) -> dict[str, Any]:
-    """The report's content for an entity at a pinned moment; NotPublic when it has no public profile."""
+V1 = "gongshi-credit-report-v1"  # without product_quality (reports issued before traceability are rebuilt so)
+
+
+def build(sources: ReportSources, key: str, moment: Moment, format: str | None = None) -> dict[str, Any]:
+    """The report's content for an entity at a pinned moment, in `format` (default: the current one);
+    NotPublic when it has no public profile."""
     assert moment.position is not None, "pin the moment first (pinned())"
     limit = reports.config()["max_items_per_section"]
     profile = queries.entity(sources.db, moment, key, None, queries.Paging(1, limit))
@@ -55,8 +59,9 @@ def build(sources: ReportSources, key: str, moment: Moment) -> dict[str, Any]:
         not_shown.append("grade")
     if any(s["total"] > len(s["items"]) for s in records.values()):
         not_shown.append("truncated")
+    format = format or reports.config()["format"]
     content = {
-        "format": reports.config()["format"],
+        "format": format,
         "subject": entity,
         "moment": {"position": moment.position, "today": moment.today},
         "log": sources.integrity.anchor(moment.position),
@@ -67,6 +72,8 @@ def build(sources: ReportSources, key: str, moment: Moment) -> dict[str, Any]:
         "grade": grade,
         "not_shown": not_shown,
     }
+    if format != V1:
+        content["product_quality"] = trace_queries.quality_of_entity(sources.db, entity["entity_key"], moment)
     return json.loads(reports.canonical(content))  # exactly what a verifier parses back (lists, str keys)
 
 

@@ -145,3 +145,31 @@ def test_every_report_endpoint_is_in_the_openapi_document(platform):
         assert "get" in paths[path], path
     pdf = paths["/entities/{credit_code}/report.pdf"]["get"]["responses"]["200"]["content"]
     assert "application/pdf" in pdf
+
+
+def test_a_report_carries_the_producers_failed_tests_and_one_issued_in_format_v1_still_verifies(platform,
+                                                                                                  monkeypatch):
+    from domain import reports
+    from domain.trace import TraceActor
+    from tests.records import SCJG
+    from tests.test_trace import pork
+
+    firm_with_history(platform)
+    with client(platform) as c:
+        monkeypatch.setitem(reports.config(), "format", "gongshi-credit-report-v1")
+        old = c.get(f"/api/v1/entities/{COMPANY}/report").json()  # issued before traceability: no such part
+        monkeypatch.undo()
+        regulator = TraceActor("test", department=SCJG, department_key="SCJG")
+        code = platform.trace.register(regulator, pork()).batch.code
+        platform.trace.record(regulator, code, {"step": "tested", "result": "fail", "items": ["莱克多巴胺"],
+                                                "report_number": "BX-JC-9"})
+        new = c.get(f"/api/v1/entities/{COMPANY}/report").json()
+        verified_old = c.get(f"/api/v1/reports/{old['issue']['number']}").json()
+        pdf = c.get(f"/entities/{COMPANY}/report.pdf")
+        key = c.get("/api/v1/log/key").text.encode()
+    assert "product_quality" not in old["report"] and old["issue"]["format"] == "gongshi-credit-report-v1"
+    assert verified_old["content_matches"] is True and not offline.check_envelope(verified_old, key)[1]
+    assert new["issue"]["format"] == "gongshi-credit-report-v2"
+    assert [q["document_number"] for q in new["report"]["product_quality"]] == ["BX-JC-9"]
+    assert not offline.check_envelope(new, key)[1]
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"

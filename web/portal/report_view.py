@@ -93,6 +93,14 @@ def _spot_checks(items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"id": "spot_checks", "title": "抽查检查信息", "columns": columns, "rows": rows, "total": len(items)}
 
 
+def _product_quality(items: list[dict[str, Any]]) -> dict[str, Any]:
+    rows = [[q["on_day"], "检验不合格" if q["kind"] == "fail" else f"责令{q['kind_name']}",
+             f"{q['product_name']}（{q['code']}）", q["department_name"] or "", q["items"] or q["reason"] or ""]
+            for q in items]
+    columns = ["日期", "类别", "产品（追溯码）", "部门", "情况"]
+    return {"id": "product_quality", "title": "产品质量信息", "columns": columns, "rows": rows, "total": len(items)}
+
+
 def _grade(grade: dict[str, Any] | None) -> dict[str, Any] | None:
     if grade is None:
         return None
@@ -119,6 +127,8 @@ def view(content: dict[str, Any], digest: str, issue: dict[str, Any] | None = No
                  "rows": [record_row(r) for r in part["items"]], "total": part["total"]}
                 for tab, part in ((t, content["records"][t]) for t in labels.TABS if t in content["records"])]
     sections += [_annual_reports(content["annual_reports"]), _spot_checks(content["spot_checks"])]
+    if "product_quality" in content:  # format v2
+        sections.append(_product_quality(content["product_quality"]))
     grade = _grade(content.get("grade"))
     if grade:
         sections.append(grade)
