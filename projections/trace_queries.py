@@ -198,3 +198,23 @@ def registrant_of(db: Database, code: str) -> str | None:
     """The credit code of the entity that registered a batch (the one a product complaint is about)."""
     rows = db.execute("SELECT registrant FROM v_trace_batches WHERE code = ?", (code,))
     return rows[0][0] if rows else None
+
+
+def of_firm(db: Database, credit_code: str) -> list[dict[str, Any]]:
+    """The batches an entity registered or took part in, newest first, with what it holds of each now."""
+    rows = db.query("SELECT b.code, b.product_name, b.category, b.unit, b.quantity, b.registrant, b.produced_on, "
+                    "b.position FROM v_trace_batches b WHERE b.registrant = ? OR b.code IN "
+                    "(SELECT s.code FROM v_trace_steps s WHERE s.actor = ? OR s.counterparty = ?) "
+                    "ORDER BY b.position DESC LIMIT 500", (credit_code, credit_code, credit_code))
+    if not rows:
+        return []
+    marks = ",".join("?" * len(rows))
+    steps: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for step in db.query(f"SELECT code, step, actor, quantity FROM v_trace_steps WHERE code IN ({marks}) ORDER BY seq",
+                         tuple(r["code"] for r in rows)):
+        steps[step["code"]].append(step)
+    waiting = {code for (code,) in db.execute(
+        f"SELECT DISTINCT code FROM v_trace_steps WHERE code IN ({marks}) AND counterparty = ? "
+        "AND step IN ('shipped', 'returned')", (*[r["code"] for r in rows], credit_code))}
+    return [{**r, "holds": holdings(steps[r["code"]]).get(credit_code, "0"), "addressed": r["code"] in waiting}
+            for r in rows]

@@ -324,3 +324,29 @@ def test_a_step_sent_again_under_its_document_number_is_stored_once(client, plat
     assert again.status_code == 200 and not again.json()["changed"] and platform.ledger.position() == before
     refused(client, platform, lambda: step(client, firm, code, **{**body, "quantity": 101}), 409, "reference")
     assert client.get(f"/api/v1/trace/{code}").json()["holdings"] == {COMPANY: "1100"}
+
+
+def test_a_firm_registers_a_batch_and_records_a_shipment_on_its_pages(client, platform, firm):
+    csrf = firm["X-CSRF-Token"]
+    assert "产品追溯" in client.get("/firm").text
+    form = {"csrf": csrf, "batch_number": "WEB-1", "product_name": "冷鲜猪肉", "category": "meat",
+            "origin.place": "辽宁省本溪市桓仁满族自治县", "produced_on": "2026-11-20", "quantity": "300", "unit": "kg",
+            "shelf_life_days": "7"}
+    bad = client.post("/firm/trace/new", data={**form, "quantity": "-3"})
+    assert bad.status_code == 422 and "数量应大于0" in bad.text and 'value="WEB-1"' in bad.text
+    saved = client.post("/firm/trace/new", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    code = saved.headers["location"].split("saved=")[1]
+    listed = client.get("/firm/trace").text
+    assert trace_codes.printed(code) in listed and "300 千克" in listed
+    over = client.post(f"/firm/trace/{code}", data={"csrf": csrf, "step": "shipped", "to": WHOLESALER,
+                                                    "quantity": "301"})
+    assert over.status_code == 409 and "不能处置" in over.text
+    shipped = client.post(f"/firm/trace/{code}", data={"csrf": csrf, "step": "shipped", "to": WHOLESALER,
+                                                       "quantity": "120", "on": "2026-11-21", "reference": "CK-7"},
+                          follow_redirects=False)
+    assert shipped.status_code == 303
+    assert client.get(f"/api/v1/trace/{code}").json()["steps"][1]["counterparty"]["credit_code"] == WHOLESALER
+    assert client.post("/firm/trace/new", data={**form, "csrf": "wrong"}).status_code == 403
+    client.cookies.clear()
+    assert client.get("/firm/trace", follow_redirects=False).status_code == 303  # to the login

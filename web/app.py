@@ -48,6 +48,7 @@ from web.supervision import docs as supervision_docs
 from web.supervision import pages as supervision_pages
 from web.trace import api as trace_api
 from web.trace import docs as trace_docs
+from web.trace import firm as trace_firm
 from web.trace import public as trace
 
 HERE = Path(__file__).parent
@@ -160,6 +161,9 @@ ROUTES: list[BaseRoute] = [
     Route("/trace/{code}.txt", trace.chain_text),
     Route("/trace/{code}.{ext:str}", trace.qr_image),
     Route("/trace/{code}", trace.chain_page),
+    Route("/firm/trace", trace_firm.home),
+    Route("/firm/trace/new", trace_firm.new_batch, methods=GET_POST),
+    Route("/firm/trace/{code}", trace_firm.batch_page, methods=GET_POST),
     api("/api/v1/trace/batches", trace_api.register, T, POST),
     api("/api/v1/trace/batches/{code}/events", trace_api.record, T, POST),
     api("/api/v1/trace/{code}/downstream", trace.downstream, T),
