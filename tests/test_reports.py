@@ -173,3 +173,18 @@ def test_a_report_carries_the_producers_failed_tests_and_one_issued_in_format_v1
     assert [q["document_number"] for q in new["report"]["product_quality"]] == ["BX-JC-9"]
     assert not offline.check_envelope(new, key)[1]
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+
+
+def test_issuing_is_rate_limited_per_client_and_the_preview_is_not(platform):
+    from domain import reports
+
+    firm_with_history(platform)
+    limit = reports.config()["rate_limit"]["issues"]
+    with client(platform) as c:
+        answers = [c.get(f"/api/v1/entities/{COMPANY}/report").status_code for _ in range(limit + 1)]
+        refused = c.get(f"/entities/{COMPANY}/report.pdf")
+        preview = c.get(f"/entities/{COMPANY}/report")
+    assert answers[:limit] == [200] * limit and answers[limit] == 429
+    assert refused.status_code == 429 and preview.status_code == 200
+    issued = platform.views_db.execute("SELECT COUNT(*) FROM v_reports")[0][0]
+    assert issued == limit  # a refused request stores nothing

@@ -1,4 +1,5 @@
-"""Per-client rate limits for the public's writes (complaint filings): a sliding window in this process.
+"""Per-client rate limits for the public's writes (complaint filings, credit reports issued): a sliding window in
+this process.
 
 What counts is what was stored (a refused filing stores nothing and costs a validation only).
 
@@ -37,3 +38,13 @@ class RateLimit:
 
 def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def window(request: Request, name: str, limit: int, seconds: float) -> RateLimit:
+    """The app's window `name` (one per web process), made on first use."""
+    state = request.app.state
+    if not hasattr(state, "rate_limits"):
+        state.rate_limits = {}
+    if name not in state.rate_limits:
+        state.rate_limits[name] = RateLimit(limit, seconds)
+    return state.rate_limits[name]

@@ -17,7 +17,7 @@ from stores.uploads import UploadRejected
 from web.complaints.forms import FILES, filing_of, step_of
 from web.errors import error, refusal
 from web.firms.cases import api_actor, case_dict, public_status, today_of
-from web.ratelimit import RateLimit, client_of
+from web.ratelimit import RateLimit, client_of, window
 from web.uploads import check_request_size, store_files
 
 LIMIT = rules()["rate_limit"]
@@ -25,10 +25,7 @@ LIMIT = rules()["rate_limit"]
 
 def limiter(request: Request) -> RateLimit:
     """The filings window of this app (one per web process)."""
-    state = request.app.state
-    if not hasattr(state, "complaint_filings"):
-        state.complaint_filings = RateLimit(LIMIT["filings"], LIMIT["minutes"] * 60)
-    return state.complaint_filings
+    return window(request, "complaint_filings", LIMIT["filings"], LIMIT["minutes"] * 60)
 
 
 def allowed(request: Request) -> bool:

@@ -24,6 +24,7 @@ from web.errors import error
 from web.opendata.envelope import site_url
 from web.params import PublicError
 from web.portal.report_view import view
+from web.ratelimit import RateLimit, client_of, window
 from web.render import link, render
 
 
@@ -108,11 +109,22 @@ async def report_page(request: Request) -> Response:
     return render(request, "report.html", data)
 
 
+def _issuing_window(request: Request) -> RateLimit:
+    limit = reports.config()["rate_limit"]
+    return window(request, "report_issues", limit["issues"], limit["minutes"] * 60)
+
+
 async def _issue(request: Request, pdf: bool) -> tuple[str, dict[str, Any], bytes | None]:
     key = _key(request)
     purpose = _purpose(request)
     platform = request.app.state.platform
     site = site_url(request)
+    issuing, client = _issuing_window(request), client_of(request)
+    if issuing.full(client):
+        limit = reports.config()["rate_limit"]
+        raise PublicError(429, "rate_limited", f"出具报告过于频繁：每{limit['minutes']}分钟最多{limit['issues']}份，请稍后再试"
+                          "（预览页不受限制）", f"too many reports issued: at most {limit['issues']} per "
+                          f"{limit['minutes']} minutes per client (the preview is not limited)")
 
     def run() -> tuple[str, dict[str, Any], bytes | None]:
         prepared = _prepare(request, key)
@@ -121,6 +133,7 @@ async def _issue(request: Request, pdf: bool) -> tuple[str, dict[str, Any], byte
         except ValidationFailed as e:
             first = e.errors[0]
             raise PublicError(400, first.code, first.zh, first.en, field=first.field) from None
+        issuing.hit(client)
         return issued.number, issued.envelope, issued.pdf
     return await run_in_threadpool(run)
 
