@@ -195,6 +195,8 @@ def test_a_failed_test_and_a_recall_reach_every_downstream_holder_and_the_produc
     seen = client.get(f"/api/v1/trace/{child['code']}").json()
     assert seen["under_order"] and seen["orders"][0]["via"] == code  # the sub-batch shows its parent's recall
     assert "该产品已被责令召回" in client.get(f"/trace/{child['code']}").text
+    recalled_page = client.get(f"/trace/{code}").text  # the recalled batch's page lists whom the recall must reach
+    assert "召回范围" in recalled_page and "本溪市溪湖区惠民超市有限公司" in recalled_page
     holders = {h["credit_code"]: h for h in client.get(f"/api/v1/trace/{code}/downstream").json()["holders"]}
     assert set(holders) == {COMPANY, WHOLESALER, MARKET}
     assert holders[MARKET]["holds"] == "100" and holders[WHOLESALER]["did"]["split"] == "100"

@@ -62,6 +62,9 @@ async def load_chain(request: Request) -> dict[str, Any]:
         raise PublicError(404, "unknown_code", f"没有追溯码为 {trace_codes.printed(code)} 的产品批次{_hint_zh(near)}",
                           f"no batch has the code {trace_codes.printed(code)}{_hint_en(near)}", field="code",
                           suggestions=near)
+    if any("via" not in o for o in data["orders"]):  # ordered on this batch: whom the recall must reach
+        reach = await run_in_threadpool(trace_queries.downstream, platform.views_db, code, today)
+        data["downstream"] = reach["holders"]
     data.update(printed=trace_codes.printed(code), as_of=None, url=link(request, f"/trace/{code}"),
                 qr_url=f"/trace/{code}.svg", text_url=f"/trace/{code}.txt",
                 complaint_url=link(request, "/complaints", subject_type="trace_code", subject_key=code,
