@@ -20,9 +20,12 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONT
 import domain.audit  # noqa: E402,F401,I001
 import domain.checks  # noqa: E402,F401
 import domain.complaints  # noqa: E402,F401
+import domain.consents  # noqa: E402,F401
 import domain.contributions  # noqa: E402,F401
 import domain.contributors  # noqa: E402,F401
 import domain.inspections  # noqa: E402,F401
+import domain.lenders  # noqa: E402,F401
+import domain.loans  # noqa: E402,F401
 import domain.objections  # noqa: E402,F401
 import domain.records  # noqa: E402,F401
 import domain.repair  # noqa: E402,F401

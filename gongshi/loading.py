@@ -22,6 +22,7 @@ from domain.contributions import CONTRIBUTION
 from domain.contributors import contributor_id
 from domain.deadlines import report_years
 from domain.errors import ValidationFailed
+from domain.lenders import lender_id
 from domain.reports import purposes as report_purposes
 from domain.submission import ACCEPTED, DUPLICATE, REJECTED
 from domain.trace import TraceActor
@@ -31,6 +32,7 @@ from gongshi.demo.annual_reports import DemoReport, generate_reports
 from gongshi.demo.common import END_ISO
 from gongshi.demo.complaints import DemoComplaint, generate_complaints
 from gongshi.demo.contributions import CONTRIBUTORS, DemoContribution, generate_contributions
+from gongshi.demo.lending import LENDERS, PRODUCTS, choose_firms
 from gongshi.demo.spot_checks import demo_draws, generate_results
 from gongshi.demo.trace import DemoChain, generate_chains
 from gongshi.importer import ImportSummary
@@ -142,7 +144,8 @@ class DemoLoad:
 
 def load_demo(platform: Platform, entities: int, seed: int) -> DemoLoad:
     """`gongshi demo`: the records, the entities' annual reports, complaints, society-sourced reports, two
-    spot-check draws and their results, the traceability chains, then the deadline job's decisions."""
+    spot-check draws and their results, the traceability chains, then the deadline job's decisions, a few credit
+    reports, and 信易贷 (lenders, products, consents, lenders' reads, one refused, applications)."""
     registered: dict[str, dict[str, Any]] = {}
 
     def remembering(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -160,6 +163,7 @@ def load_demo(platform: Platform, entities: int, seed: int) -> DemoLoad:
     labels = load_trace(platform, generate_chains(registered.values(), seed))
     runs = run_deadlines(platform, deadline_days(dt.date.fromisoformat(END_ISO)), desc="到期决定 deadlines")
     issue_demo_reports(platform)
+    load_lending(platform, registered.values(), seed)
     return DemoLoad(records, reports, checks, runs, labels)
 
 
@@ -263,3 +267,49 @@ def load_contributions(platform: Platform, contributions: Iterable[DemoContribut
         else:
             platform.cases.step(actor, number, step, text, when, CONTRIBUTION)
     return len(reports)
+
+
+def load_lending(platform: Platform, entities: Iterable[dict[str, Any]], seed: int) -> dict[str, int]:
+    """The demo's 信易贷: lenders and products, then per chosen company a consent or an application, the lender's
+    read of the fuller report and its decision, and one lender refused for want of consent (demo/lending.py)."""
+    first = dt.date.fromisoformat(END_ISO) - dt.timedelta(days=90)
+    for code, name, kind in LENDERS:
+        if platform.ledger.get_or_none(lender_id(code)) is None:
+            platform.lending.register(code, name, kind, first, "demo")
+    for index, product in PRODUCTS:
+        platform.lending.publish(LENDERS[index][0], product, first, "demo")
+    platform.catch_up()
+    counts = {"consents": 0, "applications": 0, "reads": 0, "refused": 0}
+    companies = [e for e in entities if (e.get("credit_code") or "").startswith("91")]
+    firms = choose_firms(companies, seed)
+    for firm in tqdm(firms, desc="信易贷 lending", unit=" firms"):
+        day, lender = dt.date.fromisoformat(firm.on), LENDERS[firm.lender][0]
+        moment = Moment.now(day)
+        eligible = [p for p in platform.lending.eligibility(firm.credit_code, moment) if p["eligible"]]
+        if firm.applies and eligible:
+            product = eligible[0]
+            application, _, _ = platform.lending.apply(
+                firm.credit_code, {"product_id": product["product_id"], "amount": product["amount"]["min"],
+                                   "term_months": product["term_months"]["max"]}, moment, "demo")
+            lender = product["lender_code"]
+            counts["applications"] += 1
+        else:
+            application = None
+            until = (day + dt.timedelta(days=180)).isoformat()
+            platform.lending.grant(firm.credit_code, {"lender_code": lender, "purpose": "credit_line",
+                                                      "valid_until": until}, day, "demo")
+            counts["consents"] += 1
+        platform.lender_reports.read(lender, f"demo:lender:{lender}", firm.credit_code, None, moment)
+        counts["reads"] += 1
+        if application is not None:
+            decision = "granted" if firm.grant else "declined"
+            platform.lending.decide(lender, application, decision, None, "", day, "demo")
+    chosen = {f.credit_code for f in firms}
+    stranger = next((e["credit_code"] for e in companies if e["credit_code"] not in chosen), None)
+    if stranger is not None:  # a lender asks about a company that gave it no consent: refused, recorded, seen by it
+        try:
+            platform.lender_reports.read(LENDERS[0][0], f"demo:lender:{LENDERS[0][0]}", stranger, None,
+                                         Moment.now(dt.date.fromisoformat(END_ISO)))
+        except ValidationFailed:
+            counts["refused"] += 1
+    return counts

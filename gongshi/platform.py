@@ -14,6 +14,8 @@ from application.cases import Cases
 from application.complaints import Complaints
 from application.contributions import Contributions
 from application.deadlines import Deadlines
+from application.lender_reports import LenderReports
+from application.lending import Lending
 from application.trace import Trace
 from application.ledger import Ledger
 from application.records import Records
@@ -34,6 +36,7 @@ from projections.inspection_results import InspectionResultViews
 from projections.integrity import HeadSigner, IntegrityLog
 from projections.issued_reports import IssuedReports
 from projections.ledger_views import LedgerViews
+from projections.lending import LendingViews
 from projections.reports import ReportSources
 from projections.runner import Follower, Runner
 from projections.search_index import SearchProjection
@@ -119,6 +122,14 @@ class Platform:
                                 bool(supervision_config.grading().get("publication", {}).get("public")))
         return Reports(self.ledger, sources, self.issued_reports, self.catch_up, self.now)
 
+    @cached_property
+    def lending(self) -> Lending:
+        return Lending(self.ledger, self.views_db, self.grades.rules, self.catch_up)
+
+    @cached_property
+    def lender_reports(self) -> LenderReports:
+        return LenderReports(self.lending, self.reports, self.supervision)
+
     def now(self) -> dt.datetime:
         """The time in China, on the fixed `today` of tests and tools if one is set (a report's issue time)."""
         current = clock.now()
@@ -190,7 +201,8 @@ class Platform:
                 self.inspection_result_views,  # reads the entities' names from the views' rows
                 self.trace_views,
                 self.issued_reports,
-                self.contribution_views]  # reads the society-sourced records' status from the views' rows
+                self.contribution_views,  # reads the society-sourced records' status from the views' rows
+                self.lending_views]
 
     @cached_property
     def case_views(self) -> CaseViews:
@@ -199,6 +211,10 @@ class Platform:
     @cached_property
     def contribution_views(self) -> ContributionViews:
         return ContributionViews(self.views_db)
+
+    @cached_property
+    def lending_views(self) -> LendingViews:
+        return LendingViews(self.views_db)
 
     @cached_property
     def annual_report_views(self) -> AnnualReportViews:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain import clock
+from domain.publicity import add_months
 from projections.db import Database
 from projections.ledger_views import LedgerViews
 
@@ -65,3 +66,28 @@ def reflected_position(db: Database, moment: Moment) -> int:
         return moment.position
     rows = db.execute("SELECT position FROM v_tracking WHERE name=?", (LedgerViews.name,))
     return rows[0][0] if rows else 0
+
+
+#: The states a record no longer public can be in, as far as a consented lender may be told of it.
+_LENDER_STATES = {
+    "expired": "{a}.status = 'active' AND {a}.published = 1 AND {a}.public_until IS NOT NULL AND {a}.public_until <= ?",
+    "repaired": "{a}.status = 'repaired' AND {a}.published = 1",
+}
+
+
+def lender_clause(moment: Moment, beyond_public: list[dict[str, Any]], alias: str = "r") -> tuple[str, list[Any]]:
+    """Records no longer public that a lender holding the firm's consent may see (schemas/lending.json
+    `lender_report.beyond_public`): per rule, a kind, the state it is in (`expired`: past its publicity window,
+    `repaired`: closed by credit repair) and how far back, in months from its decision date. Withdrawn and
+    never-published decisions match no rule: no report ever shows them."""
+    versions, params = version_clause(moment, alias)
+    today = dt.date.fromisoformat(moment.today)
+    parts: list[str] = []
+    for rule in beyond_public:
+        state = _LENDER_STATES[rule["state"]].format(a=alias)
+        parts.append(f"({alias}.kind = ? AND {state} AND {alias}.decision_date >= ?)")
+        params_of_state = [moment.today] if rule["state"] == "expired" else []
+        params += [rule["kind"], *params_of_state, add_months(today, -int(rule["within_months"])).isoformat()]
+    if not parts:
+        return "1 = 0", []
+    return f"{versions} AND ({' OR '.join(parts)})", params

@@ -25,13 +25,15 @@ DERIVED = "derived"
 #: JSON Schema type -> (CKAN datastore type, Frictionless type)
 _TYPES = {"string": ("text", "string"), "number": ("numeric", "number"), "integer": ("int", "integer"),
           "array": ("text", "string"), "date": ("date", "date")}
-ROW_SOURCES = ("records", "entities", "statistics", "annual_reports", "inspection_results", "product_quality")
+ROW_SOURCES = ("records", "entities", "statistics", "annual_reports", "inspection_results", "product_quality",
+               "financing")
 ANNUAL_REPORT = "annual_report"  # the schema of the annual-report dataset's columns (annual_report_fields.json)
 INSPECTION_RESULT = "inspection_result"  # the spot-check dataset's columns (inspection_result_fields.json)
 PRODUCT_QUALITY = "product_quality"  # failed tests and recalls of traced batches (product_quality_fields.json)
+FINANCING = "financing"  # 信易贷 applications and grants by month and product (financing_fields.json)
 #: Schemas of datasets whose rows are not records: their fields' file here.
 ROW_SCHEMAS = {ANNUAL_REPORT: "annual_report_fields.json", INSPECTION_RESULT: "inspection_result_fields.json",
-               PRODUCT_QUALITY: "product_quality_fields.json"}
+               PRODUCT_QUALITY: "product_quality_fields.json", FINANCING: "financing_fields.json"}
 
 
 def stable_id(*parts: str) -> str:
@@ -124,7 +126,7 @@ class Dataset:
     frequency: str
     issued: str
     schema: str
-    source: str  # records | entities | statistics | annual_reports | inspection_results | product_quality
+    source: str  # one of ROW_SOURCES
     kinds: tuple[str, ...]
     where: tuple[tuple[str, tuple[str, ...]], ...]
     on_list: bool

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import schemas
-from projections import annual_reports, inspection_results, trace
+from projections import annual_reports, inspection_results, lending, trace
 from projections.db import Database
 from projections.public import Moment, on_list_clause, public_clause, version_clause
 from publishing.definitions import Column, Dataset, vocabulary
@@ -337,9 +337,40 @@ class ProductQualitySource(VersionedRowsSource):
         return False
 
 
+class FinancingSource(Source):
+    """信易贷 counts by application month and product (projections/lending.py's versioned applications): counting
+    discloses no firm, and the rows current at a position give the same counts forever."""
+
+    alias = "f"
+
+    def from_clause(self, moment: Moment, ordered_by: str | None = None) -> tuple[str, list[Any]]:
+        versions, params = version_clause(moment, "a")
+        inner = ("(SELECT a.month AS month, a.lender_code AS lender_code, MIN(a.lender_name) AS lender_name, "
+                 "a.product_id AS product_id, MIN(a.product_name) AS product_name, COUNT(*) AS applications, "
+                 "SUM(CASE WHEN a.status = 'granted' THEN 1 ELSE 0 END) AS granted, "
+                 "SUM(CASE WHEN a.status = 'declined' THEN 1 ELSE 0 END) AS declined, "
+                 "SUM(CASE WHEN a.status = 'submitted' THEN 1 ELSE 0 END) AS pending, "
+                 "COALESCE(SUM(a.granted_amount), 0) AS granted_amount "
+                 f"FROM v_loan_applications a WHERE {versions} GROUP BY a.month, a.lender_code, a.product_id) f")
+        return inner, params
+
+    def conditions(self, moment: Moment) -> tuple[list[str], list[Any]]:
+        return [], []
+
+    @property
+    def has_data(self) -> bool:
+        return False
+
+    def stream_order(self) -> str:
+        return ", ".join(self.columns[k].expr for k in self.dataset.key)
+
+    def real_column(self, field: str) -> str | None:
+        return field if field in lending.FINANCING_COLUMNS else None
+
+
 SOURCES: dict[str, type[Source]] = {"records": RecordSource, "entities": EntitySource, "statistics": StatisticsSource,
                                     "annual_reports": AnnualReportSource, "inspection_results": InspectionResultSource,
-                                    "product_quality": ProductQualitySource}
+                                    "product_quality": ProductQualitySource, "financing": FinancingSource}
 
 
 def source_for(db: Database, dataset: Dataset) -> Source:

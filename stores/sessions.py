@@ -1,7 +1,7 @@
 """Browser sessions kept on the server: the cookie carries an opaque id, this store the state.
 
 The cookie holds 256 random bits; the server keeps only their SHA-256 with the session's
-kind (anonymous, firm, reviewer, contributor), who it is, its CSRF token and its expiry, so nothing
+kind (anonymous, firm, reviewer, contributor, lender), who it is, its CSRF token and its expiry, so nothing
 needs a signing secret and logging out really ends the session. Logging in replaces the
 session (no fixation). Every form carries the session's CSRF token in a hidden field and
 every POST is checked against it; scripts send it as the X-CSRF-Token header.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from projections.db import Database
 
-ANONYMOUS, FIRM, REVIEWER, CONTRIBUTOR = "anonymous", "firm", "reviewer", "contributor"
+ANONYMOUS, FIRM, REVIEWER, CONTRIBUTOR, LENDER = "anonymous", "firm", "reviewer", "contributor", "lender"
 ANONYMOUS_HOURS = 2
 
 _SCHEMA = (

@@ -19,6 +19,10 @@ from projections.db import Database
 #: information instead (its credit code is kept where a staff token keeps its department); it may only report.
 ROLES = ("submitter", "reviewer", "auditor", "publisher")
 CONTRIBUTOR = "contributor"
+#: A `lender` token belongs to a registered financial institution (domain/lenders.py), bound to its credit code
+#: the same way; it may read the reports its consents allow and manage its products, nothing else.
+LENDER = "lender"
+BOUND_ROLES = (CONTRIBUTOR, LENDER)
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS auth_tokens (id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, "
@@ -34,6 +38,7 @@ class Principal:
     department: str | None
     role: str
     contributor: str | None = None
+    lender: str | None = None
 
     @property
     def identity(self) -> str:
@@ -63,8 +68,8 @@ class TokenStore:
 
     def create(self, *, department: str | None, role: str, label: str = "", days: int | None = 365) -> str:
         """Create a token and return it; this is the only time the secret exists in clear."""
-        if role not in (*ROLES, CONTRIBUTOR):
-            raise ValueError(f"role must be one of {', '.join((*ROLES, CONTRIBUTOR))}")
+        if role not in (*ROLES, *BOUND_ROLES):
+            raise ValueError(f"role must be one of {', '.join((*ROLES, *BOUND_ROLES))}")
         token_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         expires = (_now() + dt.timedelta(days=days)).isoformat() if days else None
         self.db.execute(
@@ -97,4 +102,6 @@ class TokenStore:
             raise TokenError(403, "令牌已过期，请申请新令牌", "this token has expired; ask for a new one")
         if row["role"] == CONTRIBUTOR:
             return Principal(row["id"], None, CONTRIBUTOR, contributor=row["department"])
+        if row["role"] == LENDER:
+            return Principal(row["id"], None, LENDER, lender=row["department"])
         return Principal(row["id"], row["department"], row["role"])

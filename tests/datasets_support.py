@@ -110,7 +110,20 @@ def load_sample(platform: Any) -> int:
     platform.annual_reports.file(Filing("test", PAPER, department=SCJG), annual_report(1), filed_on="2026-03-02")
     product_test(platform)
     contributions(platform)
+    financing(platform)
     return spot_check(platform)
+
+
+def financing(platform: Any) -> None:
+    """A lender's product and entity 1's application for it, granted (the financing-statistics dataset)."""
+    from projections.public import Moment
+    from tests.lending_support import BANK, PRODUCT
+
+    platform.lending.register(BANK, "本溪银行股份有限公司", "bank", platform.clock(), "test")
+    product, _, _ = platform.lending.publish(BANK, {**PRODUCT, "eligibility": {}}, platform.clock(), "test")
+    application, _, _ = platform.lending.apply(code(1), {"product_id": product, "amount": 20, "term_months": 12},
+                                               Moment.now(platform.clock()), "test")
+    platform.lending.decide(BANK, application, "granted", 20, "", platform.clock(), "test")
 
 
 def product_test(platform: Any) -> None:

@@ -71,7 +71,7 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     queue = START + traced + society + ["/contributors"] + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
         [f"/entities/{e}" for e in rng.sample(entities, SAMPLE)] + \
         [f"/entities/{c}/annual-reports/{y}" for c, y in rng.sample(reports, SAMPLE)] + inspected + \
-        ["/complaints/statistics", *(f"/cases/{n}" for n in cases)] + \
+        ["/complaints/statistics", *(f"/cases/{n}" for n in cases)] + ["/finance/products"] + \
         [f"/entities/{e}/report" for e in rng.sample(entities, 10)] + [f"/reports/{n}" for n in numbers]
     seen: set[str] = set()
     statuses: dict[int, int] = {}
@@ -96,6 +96,20 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     assert inspected and set(inspected) <= seen  # and the profiles showing spot-check results
     assert set(traced) <= seen  # and every batch's chain, its text answer and its holders
     assert {f"/reports/{n}" for n in numbers} <= seen and any(u.endswith("/report") for u in seen)  # and reports
+    assert "/finance/products" in seen  # the lenders' products, public
+
+
+def test_lender_reports_and_consents_are_not_public(platform, demo):
+    read = [c for (c,) in platform.views_db.execute("SELECT DISTINCT credit_code FROM v_lender_reads ORDER BY 1")]
+    assert read, "the demo's lenders read some firms' fuller reports"
+    with client(platform) as c:
+        for code in read:
+            answer = c.get(f"/api/v1/lender/reports/{code}")
+            assert answer.status_code == 401 and code not in answer.text
+            assert c.get(f"/lender/reports/{code}", follow_redirects=False).status_code == 303  # to the login
+        assert c.get("/api/v1/consents").status_code == 401
+        assert c.get("/api/v1/loan-applications").status_code == 401
+        assert c.get("/firm/consents", follow_redirects=False).status_code == 303
 
 
 def test_no_credit_report_pdf_shows_an_id_or_phone_number(platform, demo):

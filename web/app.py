@@ -28,6 +28,9 @@ from web.contributors import docs as contributions_docs
 from web.contributors import pages as contributor_pages
 from web.departments import api as departments
 from web.departments import docs as departments_docs
+from web.finance import api as finance
+from web.finance import docs as finance_docs
+from web.finance import pages as finance_pages
 from web.firms import annual_report_docs, annual_reports
 from web.firms import api as cases
 from web.firms import docs as cases_docs
@@ -55,11 +58,11 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 #: the reusable schemas of /api/v1/openapi.json
 SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCHEMAS, **report_docs.SCHEMAS,
-           **trace_docs.SCHEMAS}
+           **trace_docs.SCHEMAS, **finance_docs.SCHEMAS}
 
 P, S, D, C, A = public_docs.DOCS, supervision_docs.DOCS, departments_docs.DOCS, cases_docs.DOCS, audit_docs.DOCS
 R, Q, CR, T = annual_report_docs.DOCS, complaints_docs.DOCS, report_docs.DOCS, trace_docs.DOCS
-K = contributions_docs.DOCS
+K, F = contributions_docs.DOCS, finance_docs.DOCS
 POST, GET_POST = ("POST",), ["GET", "POST"]
 
 ROUTES: list[BaseRoute] = [
@@ -180,6 +183,26 @@ ROUTES: list[BaseRoute] = [
     api("/api/v1/contributions", contributions.list_contributions, K),
     api("/api/v1/contributions/{number}", contributions.get_contribution, K),
     api("/api/v1/contributions/{number}/{step}", contributions.contribution_step, K, POST),
+    # 信易贷: firms grant consents and apply, lenders read what the consents allow and publish products
+    Route("/finance/products", finance_pages.products_page),
+    api("/api/v1/finance/products", finance.products, F),
+    api("/api/v1/finance/eligibility", finance.eligibility, F),
+    Route("/firm/consents", finance_pages.firm_consents, methods=GET_POST),
+    Route("/firm/consents/{consent_id}/revoke", finance_pages.revoke, methods=POST),
+    Route("/firm/finance", finance_pages.firm_finance, methods=GET_POST),
+    api("/api/v1/consents", finance.grant_consent, F, POST),
+    api("/api/v1/consents", finance.list_consents, F),
+    api("/api/v1/consents/{consent_id}/revoke", finance.revoke_consent, F, POST),
+    api("/api/v1/loan-applications", finance.apply, F, POST),
+    api("/api/v1/loan-applications", finance.list_applications, F),
+    api("/api/v1/loan-applications/{application_id}/decide", finance.decide_application, F, POST),
+    Route("/lender/login", finance_pages.lender_login, methods=GET_POST),
+    Route("/lender", finance_pages.lender_home),
+    Route("/lender/reports", finance_pages.lender_report_form),
+    Route("/lender/reports/{code}", finance_pages.lender_report_page),
+    api("/api/v1/lender/reports/{code}", finance.lender_report, F, documented_as="/api/v1/lender/reports/{credit_code}"),
+    api("/api/v1/lender/products", finance.publish_product, F, POST),
+    api("/api/v1/lender/products/{product_id}/withdraw", finance.withdraw_product, F, POST),
     Route("/cases", firm.status_page),
     Route("/cases/{number}", firm.status_page),
     # reviewers

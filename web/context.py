@@ -17,6 +17,8 @@ from application.cases import Cases
 from application.complaints import Complaints
 from application.contributions import Contributions
 from application.ledger import Ledger
+from application.lender_reports import LenderReports
+from application.lending import Lending
 from application.records import Records
 from application.reports import Reports
 from application.supervision import Supervision
@@ -66,6 +68,10 @@ class Platform(Protocol):
     def contributions(self) -> Contributions: ...
     @property
     def contribution_views(self) -> ContributionViews: ...
+    @property
+    def lending(self) -> Lending: ...
+    @property
+    def lender_reports(self) -> LenderReports: ...
     @property
     def annual_reports(self) -> AnnualReports: ...
     @property

@@ -21,7 +21,7 @@ from domain.complaints import COMPLAINT_CASE
 from domain.errors import InputError
 from domain.workdays import calendar
 from projections.record_queries import current_record
-from stores.sessions import ANONYMOUS, CONTRIBUTOR, FIRM, Session
+from stores.sessions import ANONYMOUS, CONTRIBUTOR, FIRM, LENDER, Session
 from web import sessions
 from web.errors import error
 from web.http import authenticate
@@ -43,7 +43,7 @@ async def api_actor(request: Request, *, write: bool) -> Actor | Response:
             return principal
         return Actor.reviewer(principal.identity, principal.department)
     session = await run_in_threadpool(sessions.current, request)
-    if session is None or session.kind == ANONYMOUS:
+    if session is None or session.kind in (ANONYMOUS, LENDER):  # a lender's session is never a case's party
         return error(401, "unauthenticated", "请先登录（企业账户），或使用审核人员 API 令牌",
                      "log in with a firm account, or use a reviewer API token")
     if write and not session.csrf_ok(request.headers.get(sessions.CSRF_HEADER)):
