@@ -2,6 +2,11 @@
 
 A complaint's contact details are not here: only its handling department reads them, from the case.
 
+Complaints and reports also keep their versions by log position (`v_complaint_versions`: month
+filed, kind, category, department, whether concluded and on time, whether upheld, each valid
+from one position to the next) because their counts are an open dataset (complaint-statistics)
+that a download pinned to a position must reproduce byte for byte.
+
 One row per case, its current state: status, the stage whose clock is running, the
 deadline of that stage (computed with domain/workdays.py from the limits stored in the
 case) and how many stages were decided late. Whether a case is overdue is asked with a
@@ -25,12 +30,24 @@ COLUMNS = (
     "late", "last_reason", "limits", "position", "category", "subject_type", "complaint_kind",
 )
 _INT = {"late", "position"}
+#: one version of one complaint's countable facts (no party, no contact, no facts)
+VERSION_COLUMNS = ("case_id", "valid_from", "valid_to", "month", "complaint_kind", "category", "department",
+                   "concluded", "on_time", "upheld")
+#: the columns of the complaint-statistics dataset (publishing/sources.ComplaintStatisticsSource counts them)
+STATISTICS_COLUMNS = ("month", "complaint_kind", "category", "department_code", "filed", "open", "concluded",
+                      "concluded_on_time", "upheld")
+UPHELD = ("substantiated", "partly")
 _COLUMN_DDL = ", ".join(f"{c} {'BIGINT' if c in _INT else 'TEXT'}" for c in COLUMNS)
 SCHEMA = [
     f"CREATE TABLE IF NOT EXISTS v_cases ({_COLUMN_DDL}, PRIMARY KEY (case_id))",
     "CREATE UNIQUE INDEX IF NOT EXISTS v_cases_number ON v_cases (number)",
     "CREATE INDEX IF NOT EXISTS v_cases_department ON v_cases (department, stage, due)",
     "CREATE INDEX IF NOT EXISTS v_cases_firm ON v_cases (credit_code, submitted_on)",
+    "CREATE TABLE IF NOT EXISTS v_complaint_versions ("
+    + ", ".join(f"{c} {'TEXT' if c in ('case_id', 'month', 'complaint_kind', 'category', 'department') else 'BIGINT'}"
+                for c in VERSION_COLUMNS)
+    + ", PRIMARY KEY (case_id, valid_from))",
+    "CREATE INDEX IF NOT EXISTS v_complaint_versions_position ON v_complaint_versions (valid_from)",
 ]
 _SUBMITTED = {repair.RepairCase.Submitted: REPAIR, objections.ObjectionCase.Submitted: OBJECTION,
               complaints.ComplaintCase.Submitted: COMPLAINT_CASE,
@@ -45,9 +62,9 @@ def overdue_sql(alias: str = "c") -> str:
 
 class CaseViews(TrackedTables):
     name = "case_views"
-    layout = 2  # 2: complaints' category, subject type and kind
+    layout = 3  # 2: complaints' category, subject type and kind; 3: complaints' versions
     schema = SCHEMA
-    tables = ("v_cases",)
+    tables = ("v_cases", "v_complaint_versions")
 
     def write(self, events: Sequence[Event]) -> None:
         rows: dict[str, dict[str, Any]] = {}
@@ -61,11 +78,24 @@ class CaseViews(TrackedTables):
                 continue
             row["position"] = position
             rows[row["case_id"]] = row
+            if row["kind"] == COMPLAINT_CASE:
+                self._version(row, position)
         for row in rows.values():
             self.db.execute("DELETE FROM v_cases WHERE case_id=?", (row["case_id"],))
         marks = ",".join("?" * len(COLUMNS))
         self.db.executemany(f"INSERT INTO v_cases ({','.join(COLUMNS)}) VALUES ({marks})",
                             [tuple(r[c] for c in COLUMNS) for r in rows.values()])
+
+    def _version(self, row: dict[str, Any], position: int) -> None:
+        """Close the complaint's current version and open one from this position."""
+        self.db.execute("UPDATE v_complaint_versions SET valid_to=? WHERE case_id=? AND valid_to IS NULL",
+                        (position, row["case_id"]))
+        concluded = row["stage"] is None
+        values = (row["case_id"], position, None, row["submitted_on"][:7], row["complaint_kind"], row["category"],
+                  row["department"], int(concluded), int(concluded and row["late"] == 0),
+                  int(row["outcome"] in UPHELD))
+        self.db.execute(f"INSERT INTO v_complaint_versions ({','.join(VERSION_COLUMNS)}) "
+                        f"VALUES ({','.join('?' * len(VERSION_COLUMNS))})", values)
 
     def _current(self, case_id: str) -> dict[str, Any]:
         return self.db.query("SELECT * FROM v_cases WHERE case_id=?", (case_id,))[0]
@@ -156,7 +186,7 @@ def complaint_statistics(db: Any, today: str) -> list[dict[str, Any]]:
         f"SUM(CASE WHEN c.stage IS NOT NULL AND {overdue_sql()} THEN 1 ELSE 0 END) AS overdue, "
         "SUM(CASE WHEN c.stage IS NULL THEN 1 ELSE 0 END) AS closed, "
         "SUM(CASE WHEN c.stage IS NULL AND c.late = 0 THEN 1 ELSE 0 END) AS closed_on_time, "
-        "SUM(CASE WHEN c.outcome IN ('substantiated', 'partly') THEN 1 ELSE 0 END) AS upheld "
+        f"SUM(CASE WHEN c.outcome IN ({', '.join(repr(o) for o in UPHELD)}) THEN 1 ELSE 0 END) AS upheld "
         "FROM v_cases c WHERE c.kind = ? GROUP BY c.category, c.department ORDER BY c.category, c.department",
         (today, COMPLAINT_CASE))
     for row in rows:

@@ -9,6 +9,7 @@ canonical JSON and uncompressed, so the issuer can seal the PDF in place (applic
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from domain.reports import canonical
+from publishing import report_font
 
 ATTACHMENT = "report.json"
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/noto-cjk", "/usr/local/share/fonts")
@@ -52,8 +54,10 @@ class _Document(FPDF):
     def __init__(self, view: dict[str, Any], number: str | None):
         super().__init__(format="A4")
         self.view, self.number = view, number
+        text = json.dumps(view, ensure_ascii=False) + (number or "")
         for style, (path, index) in font_paths().items():
-            self.add_font(_FAMILY, style, str(path), collection_font_number=index)
+            face, face_index = report_font.working_font(path, index, text)  # the cut face when it holds the text
+            self.add_font(_FAMILY, style, str(face), collection_font_number=face_index)
         self.set_margins(_MARGIN, _MARGIN, _MARGIN)
         self.set_auto_page_break(True, margin=18)
         self.alias_nb_pages()

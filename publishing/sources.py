@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import schemas
-from projections import annual_reports, inspection_results, lending, trace
+from domain import complaints
+from projections import annual_reports, cases, inspection_results, lending, trace
 from projections.db import Database
 from projections.public import Moment, on_list_clause, public_clause, version_clause
 from publishing.definitions import Column, Dataset, vocabulary
@@ -121,7 +122,7 @@ class Source:
         """Filter on a table column where there is one; read schema fields from the JSON, which holds them all
         (fetching fewer columns per row is what makes a million-row download fast)."""
         real = self.real_column(column.field)
-        if column.schema == "derived":
+        if column.schema == "derived" or not (real or self.has_data):  # names computed from codes
             return ColumnSql(column, f"{self.alias}.{real}" if real else self.derived_expr(column), True)
         expr = f"{self.alias}.{real}" if real else self.json_expr(column.field, column.json_type)
         return ColumnSql(column, expr, not self.has_data)
@@ -242,7 +243,22 @@ class EntitySource(Source):
         return super().derived_expr(column)
 
 
-class StatisticsSource(Source):
+class CountsSource(Source):
+    """Counts grouped in the FROM clause (a subquery over a versioned read model): every row is public, every
+    column computed, and the download is in key order."""
+
+    def conditions(self, moment: Moment) -> tuple[list[str], list[Any]]:
+        return [], []
+
+    @property
+    def has_data(self) -> bool:
+        return False
+
+    def stream_order(self) -> str:
+        return ", ".join(self.columns[k].expr for k in self.dataset.key)
+
+
+class StatisticsSource(CountsSource):
     """Counts by month, district, department and kind of the decisions recorded and published."""
 
     alias = "s"
@@ -257,16 +273,6 @@ class StatisticsSource(Source):
                  f"COUNT(*) AS n FROM v_records r WHERE {versions} AND r.status = 'active' AND r.published = 1 "
                  f"AND r.kind IN ({kinds}) AND r.decision_date IS NOT NULL GROUP BY 1, 2, 3, 4) s")
         return inner, [*params, *self.dataset.kinds]
-
-    def conditions(self, moment: Moment) -> tuple[list[str], list[Any]]:
-        return [], []
-
-    @property
-    def has_data(self) -> bool:
-        return False
-
-    def stream_order(self) -> str:
-        return ", ".join(self.columns[k].expr for k in self.dataset.key)
 
     def real_column(self, field: str) -> str | None:
         return {"month": "month", "district_code": "district_code", "department_code": "department_code",
@@ -337,7 +343,7 @@ class ProductQualitySource(VersionedRowsSource):
         return False
 
 
-class FinancingSource(Source):
+class FinancingSource(CountsSource):
     """信易贷 counts by application month and product (projections/lending.py's versioned applications): counting
     discloses no firm, and the rows current at a position give the same counts forever."""
 
@@ -354,23 +360,43 @@ class FinancingSource(Source):
                  f"FROM v_loan_applications a WHERE {versions} GROUP BY a.month, a.lender_code, a.product_id) f")
         return inner, params
 
-    def conditions(self, moment: Moment) -> tuple[list[str], list[Any]]:
-        return [], []
-
-    @property
-    def has_data(self) -> bool:
-        return False
-
-    def stream_order(self) -> str:
-        return ", ".join(self.columns[k].expr for k in self.dataset.key)
-
     def real_column(self, field: str) -> str | None:
         return field if field in lending.FINANCING_COLUMNS else None
 
 
+class ComplaintStatisticsSource(CountsSource):
+    """Complaints and reports by month filed, kind, category and current department (projections/cases.py's
+    versioned facts): counting identifies no case, and the versions current at a position give the same counts."""
+
+    alias = "k"
+
+    def from_clause(self, moment: Moment, ordered_by: str | None = None) -> tuple[str, list[Any]]:
+        versions, params = version_clause(moment, "v")
+        inner = ("(SELECT v.month AS month, v.complaint_kind AS complaint_kind, v.category AS category, "
+                 "v.department AS department_code, COUNT(*) AS filed, SUM(1 - v.concluded) AS open, "
+                 "SUM(v.concluded) AS concluded, SUM(v.on_time) AS concluded_on_time, SUM(v.upheld) AS upheld "
+                 f"FROM v_complaint_versions v WHERE {versions} GROUP BY v.month, v.complaint_kind, v.category, "
+                 "v.department) k")
+        return inner, params
+
+    def real_column(self, field: str) -> str | None:
+        return field if field in cases.STATISTICS_COLUMNS else None
+
+    def derived_expr(self, column: Column) -> str:
+        rules = complaints.rules()
+        if column.field == "complaint_kind_name":
+            return label_case("k.complaint_kind", {k: v["zh"] for k, v in rules["kinds"].items()})
+        if column.field == "category_name":
+            return label_case("k.category", {c["id"]: c["zh"] for c in rules["categories"]})
+        if column.field == "department_name":
+            return label_case("k.department_code", department_names())
+        return super().derived_expr(column)
+
+
 SOURCES: dict[str, type[Source]] = {"records": RecordSource, "entities": EntitySource, "statistics": StatisticsSource,
                                     "annual_reports": AnnualReportSource, "inspection_results": InspectionResultSource,
-                                    "product_quality": ProductQualitySource, "financing": FinancingSource}
+                                    "product_quality": ProductQualitySource, "financing": FinancingSource,
+                                    "complaints": ComplaintStatisticsSource}
 
 
 def source_for(db: Database, dataset: Dataset) -> Source:

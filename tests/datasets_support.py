@@ -111,6 +111,7 @@ def load_sample(platform: Any) -> int:
     product_test(platform)
     contributions(platform)
     financing(platform)
+    complaints(platform)
     return spot_check(platform)
 
 
@@ -124,6 +125,21 @@ def financing(platform: Any) -> None:
     application, _, _ = platform.lending.apply(code(1), {"product_id": product, "amount": 20, "term_months": 12},
                                                Moment.now(platform.clock()), "test")
     platform.lending.decide(BANK, application, "granted", 20, "", platform.clock(), "test")
+
+
+def complaints(platform: Any) -> None:
+    """A complaint about entity 1, concluded as substantiated on time, and an anonymous report still open
+    (the complaint-statistics dataset); the contact and the facts carry the traps and must never be counted out."""
+    today, reviewer = platform.clock(), Actor.reviewer("test", SCJG)
+    number, _, _ = platform.complaints.file({
+        "kind": "complaint", "category": "product_quality", "subject_key": code(1),
+        "facts": f"购买的水泥强度不达标，投诉人身份证号{ID_NUMBER}。", "contact": {"name": "张三", "phone": PHONE}},
+        [], "test", today)
+    for step in ("acknowledge", "accept"):
+        platform.cases.step(reviewer, number, step, "", today, "complaint")
+    platform.complaints.conclude(reviewer, number, "substantiated", f"已责令退货，回访电话{PHONE}", today)
+    platform.complaints.file({"kind": "report", "category": "product_quality", "subject_key": code(2),
+                              "facts": "该企业销售无合格证的电线。"}, [], "test", today)
 
 
 def product_test(platform: Any) -> None:

@@ -1,7 +1,9 @@
 """Helpers for the portal tests: a platform whose "today" is ahead of the clock, dated penalties, a client."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,3 +102,13 @@ def served(platform, follow: bool = True) -> Iterator[str]:
     """The real app over one platform under a real uvicorn server; yields its base URL."""
     with live_server(create_app(platform, follow=follow)) as url:
         yield url
+
+
+def dataset_csv(client, name: str, as_of: int | None = None) -> list[dict[str, str]]:
+    """The rows of an open dataset's CSV as a CKAN client finds it (package_show, then the CSV resource's URL),
+    pinned to a log position if given."""
+    package = client.get("/api/3/action/package_show", params={"id": name}).json()["result"]
+    url = next(r["url"] for r in package["resources"] if r["format"] == "CSV")
+    download = client.get(url, params={"as_of": str(as_of)} if as_of else None)
+    assert download.status_code == 200, download.text
+    return list(csv.DictReader(io.StringIO(download.content.decode("utf-8-sig"))))

@@ -67,3 +67,40 @@ def test_a_firm_grants_consent_the_bank_reads_another_is_refused_and_the_firm_se
         assert firm.locator(f'#reads tr[data-lender="{BANK}"]').get_attribute("data-outcome") == "served"
         refused_row = firm.locator(f'#reads tr[data-lender="{OTHER_BANK}"]')
         assert refused_row.get_attribute("data-outcome") == "refused" and "未授权" in refused_row.inner_text()
+
+
+def test_a_bank_publishes_a_product_the_firm_applies_and_the_bank_grants_it_at_its_desk(browser, sqlite_platform):  # noqa: F811
+    platform = sqlite_platform
+    submit(platform, entity(established="2020-06-18"))
+    register_lenders(platform)
+    bank_activation, firm_activation = platform.accounts.create(BANK), platform.accounts.create(COMPANY)
+    with served(platform) as base:
+        bank = _lender_desk(browser, base, bank_activation, BANK)
+        bank.get_by_label("产品编号").fill("XYD-09")
+        bank.get_by_label("产品名称").fill("诚信贷")
+        for label, value in (("最低额度（万元）", "10"), ("最高额度（万元）", "5"), ("最短期限（月）", "6"),
+                             ("最长期限（月）", "36"), ("最低年利率（%）", "3.5"), ("最高年利率（%）", "5")):
+            bank.get_by_label(label).fill(value)
+        bank.get_by_role("button", name="发布产品").click()
+        assert "amount" in bank.locator("#errors").inner_text()  # the maximum below the minimum, by name
+        bank.get_by_label("最高额度（万元）").fill("100")
+        bank.get_by_role("button", name="发布产品").click()
+        bank.wait_for_url("**/lender?published=1*")
+        assert "诚信贷（XYD-09，在售）" in bank.locator("#products").inner_text()
+
+        firm = firm_in_browser(browser, base, firm_activation)
+        firm.goto(f"{base}/firm/finance")
+        row = firm.locator("#eligibility tr[data-eligible=yes]")
+        row.get_by_label("金额（万元）").fill("30")
+        row.get_by_label("期限（月）").fill("12")
+        row.get_by_role("button", name="申请并授权查询").click()
+        firm.wait_for_url("**/firm/finance?applied=1")
+
+        bank.goto(f"{base}/lender")
+        application = bank.locator("#applications tr[data-status=submitted]")
+        application.get_by_label("放款金额（万元）").fill("25")
+        application.get_by_role("button", name="放款").click()
+        bank.wait_for_url("**/lender?decided=granted*")
+        assert bank.locator("#applications tr[data-status=granted]").count() == 1
+        firm.reload()
+        assert "已放款（25.0 万元）" in firm.locator("#applications").inner_text()

@@ -119,7 +119,7 @@ def test_current_package_list_with_resources_pages_newest_first(client):
     ("景区", {"travel-agencies-and-scenic-spots"}),
     ("name:red-list", {"red-list"}),
     ('title:"行政处罚信息"', {"administrative-penalties"}),
-    ("tags:红名单 OR tags:统计", {"red-list", "monthly-credit-statistics"}),
+    ("tags:红名单 OR tags:统计", {"red-list", "monthly-credit-statistics", "complaint-statistics"}),
     ("groups:(transport OR tourism)", {"road-transport-licenses", "travel-agencies-and-scenic-spots"}),
     ("+organization:scjg -name:market-entities", {"annual-reports", "business-anomaly-list", "spot-check-results",
                                                   "product-quality"}),

@@ -7,6 +7,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.casework import activate, reviewer
+from tests.portal import dataset_csv
 from tests.records import COMPANY, JTYS, SCJG, entity
 from web.app import create_app
 
@@ -135,3 +136,30 @@ def test_the_public_sees_statistics_per_category_and_department_but_no_case(clie
     assert by[("road_transport", JTYS)]["open"] == 1 and stats["totals"]["filed"] == 2
     page = client.get("/complaints/statistics").text
     assert "产品质量" in page and "100.0%" in page and PHONE not in page and number not in page
+
+
+def test_the_complaint_statistics_dataset_counts_by_month_kind_category_and_department_reproducibly(client, platform):
+    number = file(client).json()["number"]
+    assert file(client, kind="report", contact=None, facts="该企业无证经营。", category="unlicensed").status_code == 201
+    scjg, jtys = reviewer(platform, SCJG), reviewer(platform, JTYS)
+    client.post(f"/api/v1/complaints/{number}/transfer", json={"to_department": JTYS, "reason": "转交通运输局"},
+                headers=scjg)
+    for name in ("acknowledge", "accept"):
+        assert client.post(f"/api/v1/complaints/{number}/{name}", json={}, headers=jtys).status_code == 200
+    before = platform.ledger.position()
+    done = client.post(f"/api/v1/complaints/{number}/conclude", json={"outcome": "substantiated", "reason": "已处罚"},
+                       headers=jtys)
+    assert done.status_code == 200, done.text
+    rows = {(r["complaint_kind"], r["category"], r["department_code"]): r for r in dataset_csv(client, "complaint-statistics")}
+    assert set(rows) == {("complaint", "product_quality", JTYS), ("report", "unlicensed", SCJG)}  # counted where it is
+    concluded = rows["complaint", "product_quality", JTYS]
+    assert (concluded["month"], concluded["category_name"], concluded["department_name"]) == (
+        "2026-11", "产品质量", "本溪市交通运输局")
+    counts = ("filed", "open", "concluded", "concluded_on_time", "upheld")
+    assert [concluded[k] for k in counts] == ["1", "0", "1", "1", "1"]
+    report = rows["report", "unlicensed", SCJG]
+    assert (report["complaint_kind_name"], report["filed"], report["open"], report["upheld"]) == ("举报", "1", "1", "0")
+    text = str(rows)
+    assert PHONE not in text and "张三" not in text and COMPANY not in text and number not in text
+    pinned = {(r["complaint_kind"], r["category"]): r for r in dataset_csv(client, "complaint-statistics", before)}
+    assert [pinned["complaint", "product_quality"][k] for k in ("open", "concluded", "upheld")] == ["1", "0", "0"]

@@ -2,14 +2,11 @@
 applies with a consent carried along, the lender decides, and the counts are the financing-statistics dataset."""
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 
-from tests.casework import activate
+from tests.casework import PASSWORD, activate, csrf_of
 from tests.lending_support import BANK, OTHER_BANK, PRODUCT, lender_headers, register_lenders
-from tests.portal import client, submit
+from tests.portal import client, dataset_csv, submit
 from tests.records import COMPANY, entity, penalty
 
 
@@ -64,21 +61,12 @@ def test_an_application_carries_a_consent_and_the_lender_may_read_then_decide(ma
                        headers=lender_headers(market, OTHER_BANK))
         assert other.status_code == 403 and other.json()["error"]["field"] == "application"
         before = market.ledger.position()
-        [row] = _statistics(c)
+        [row] = dataset_csv(c, "financing-statistics")
         assert row["product_name"] == "税信贷" and row["lender_code"] == BANK and row["month"] == "2026-11"
         assert (row["applications"], row["granted"], row["pending"], float(row["granted_amount"])) == ("1", "1", "0", 40)
         assert COMPANY not in str(row) and "恒达" not in str(row)
-        [pinned] = _statistics(c, before - 1)  # before the decision: still pending, forever
+        [pinned] = dataset_csv(c, "financing-statistics", before - 1)  # before the decision: still pending, forever
         assert (pinned["granted"], pinned["pending"]) == ("0", "1")
-
-
-def _statistics(c, as_of=None):
-    """The CSV of the financing-statistics dataset (pinned to a position if given)."""
-    package = c.get("/api/3/action/package_show", params={"id": "financing-statistics"}).json()["result"]
-    url = next(r["url"] for r in package["resources"] if r["format"] == "CSV")
-    download = c.get(url, params={"as_of": str(as_of)} if as_of else None)
-    assert download.status_code == 200, download.text
-    return list(csv.DictReader(io.StringIO(download.content.decode("utf-8-sig"))))
 
 
 def test_bad_products_and_applications_name_the_field_and_store_nothing(market):
@@ -104,3 +92,60 @@ def test_bad_products_and_applications_name_the_field_and_store_nothing(market):
             assert answer.status_code == status and answer.json()["error"]["field"] == field, answer.text
         assert market.ledger.position() == position  # neither an application nor its consent
         assert c.post("/api/v1/lender/products", json=PRODUCT).status_code == 401  # a firm is no lender
+
+
+def _desk(c, platform, code=BANK):
+    """The lender's desk in a browser session: activated like a firm's account, then signed in at /lender/login."""
+    activate(c, platform, code)
+    c.post("/logout", data={"csrf": csrf_of(c.get("/firm").text)})
+    page = c.get("/lender/login")
+    answer = c.post("/lender/login", data={"csrf": csrf_of(page.text), "credit_code": code, "password": PASSWORD},
+                    follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    return csrf_of(c.get("/lender").text)
+
+
+def test_the_lender_publishes_withdraws_and_decides_at_its_desk_and_bad_forms_name_the_field(market):
+    form = {"code": "XYD-02", "name": "科技贷", "amount.min": "10", "amount.max": "200", "term_months.min": "6",
+            "term_months.max": "24", "rate_percent.min": "3.2", "rate_percent.max": "4.8",
+            "eligibility.grades": ["A", "B"], "eligibility.min_years_in_business": "1"}
+    with client(market) as c:
+        csrf = _desk(c, market)
+        position = market.ledger.position()
+        bad = c.post("/lender/products", data={**form, "csrf": csrf, "amount.min": "500"})
+        assert bad.status_code == 422 and 'data-code="' in bad.text and "amount.min" in bad.text
+        assert 'value="科技贷"' in bad.text  # the form comes back as typed
+        assert market.ledger.position() == position
+        done = c.post("/lender/products", data={**form, "csrf": csrf}, follow_redirects=False)
+        assert done.status_code == 303 and "published=1" in done.headers["location"]
+        [product] = c.get("/api/v1/finance/products").json()["products"]
+        assert (product["name"], product["amount"]) == ("科技贷", {"min": 10, "max": 200})
+        assert product["eligibility"]["grades"] == ["A", "B"]
+        desk = c.get("/lender").text
+        assert "科技贷（XYD-02，在售）" in desk
+        c.post("/logout", data={"csrf": csrf})
+
+        firm_csrf = activate(c, market, COMPANY)
+        applied = c.post("/api/v1/loan-applications", json={"product_id": product["product_id"], "amount": 60,
+                                                            "term_months": 12}, headers={"X-CSRF-Token": firm_csrf})
+        assert applied.status_code == 201, applied.text
+        application = applied.json()["application_id"]
+        c.post("/logout", data={"csrf": firm_csrf})
+
+        page = c.get("/lender/login")
+        c.post("/lender/login", data={"csrf": csrf_of(page.text), "credit_code": BANK, "password": PASSWORD})
+        csrf = csrf_of(c.get("/lender").text)
+        assert 'data-status="submitted"' in c.get("/lender").text and "审查中" in c.get("/lender").text
+        refused = c.post(f"/lender/applications/{application}/decide", data={"csrf": csrf, "decision": "granted",
+                                                                           "amount": "-5"})
+        assert refused.status_code == 422 and "amount" in refused.text
+        granted = c.post(f"/lender/applications/{application}/decide",
+                         data={"csrf": csrf, "decision": "granted", "amount": "50", "note": "按五十万元放款"},
+                         follow_redirects=False)
+        assert granted.status_code == 303 and "decided=granted" in granted.headers["location"]
+        assert "已放款（50.0 万元）" in c.get("/lender").text
+        withdrawn = c.post(f"/lender/products/{product['product_id']}/withdraw", data={"csrf": csrf},
+                           follow_redirects=False)
+        assert withdrawn.status_code == 303
+        assert c.get("/api/v1/finance/products").json()["products"] == []
+        assert c.post("/lender/products", data={**form, "csrf": "forged"}).status_code == 403

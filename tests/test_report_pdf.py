@@ -10,11 +10,14 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from gongshi_verify import report as offline
+from publishing import report_font, report_pdf
 from tests.portal import client
-from tests.records import COMPANY
+from domain.codes import make_credit_code
+from tests.records import COMPANY, SCJG, entity
 from tests.reports_support import PUBLIC_PENALTY, firm_with_history, verify_cli
 
 A4 = (595.28, 841.89)
+OTHER = make_credit_code("91", "210502", "MA0RARE0")
 
 
 @pytest.fixture
@@ -97,3 +100,31 @@ def test_a_file_that_is_not_a_report_is_refused_clearly(tmp_path):
     path.write_text('{"hello": 1}')
     done = verify_cli(path)
     assert done.returncode == 2 and "not a signed credit report" in done.stderr
+
+
+def _text(pdf: bytes) -> str:
+    if shutil.which("pdftotext"):
+        return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\x00", "")
+
+
+def test_the_cut_font_draws_common_names_and_a_rare_character_falls_back_to_the_full_face(sqlite_platform, tmp_path,
+                                                                                          monkeypatch):
+    """The working font (publishing/report_font.py) is chosen per report: cut when it holds every character of the
+    report, full otherwise; either way the text layer reads back as the report says."""
+    monkeypatch.setenv(report_font.CACHE_VARIABLE, str(tmp_path / "fonts"))
+    full, index = report_pdf.font_paths()[""]
+    assert report_font.working_font(full, index, "恒达") == (full, index)  # not built: the full face, build started
+    cut = report_font.build(full, index)
+    assert cut.parent == tmp_path / "fonts" and cut.stat().st_size < full.stat().st_size / 5
+    assert report_font.working_font(full, index, "本溪市明山区恒达建材有限公司 第 1 页") == (cut, 0)
+    assert report_font.working_font(full, index, "本溪市堃元建材有限公司") == (full, index)  # 堃 is not in GB 2312
+    firm_with_history(sqlite_platform)
+    rare = "本溪市堃元建材有限公司"
+    sqlite_platform.records.submit([entity(credit_code=OTHER, name=rare)], department=SCJG, submitter="test")
+    with client(sqlite_platform) as c:
+        common = c.get(f"/entities/{COMPANY}/report.pdf", params={"purpose": "approval"})
+        uncommon = c.get(f"/entities/{OTHER}/report.pdf", params={"purpose": "approval"})
+    assert common.status_code == 200 and uncommon.status_code == 200, uncommon.text[:400]
+    assert "本溪市明山区恒达建材有限公司" in _text(common.content) and "公共信用信息报告" in _text(common.content)
+    assert rare in _text(uncommon.content)

@@ -29,6 +29,7 @@ from web.contributors import pages as contributor_pages
 from web.departments import api as departments
 from web.departments import docs as departments_docs
 from web.finance import api as finance
+from web.finance import desk as finance_desk
 from web.finance import docs as finance_docs
 from web.finance import pages as finance_pages
 from web.firms import annual_report_docs, annual_reports
@@ -196,10 +197,13 @@ ROUTES: list[BaseRoute] = [
     api("/api/v1/loan-applications", finance.apply, F, POST),
     api("/api/v1/loan-applications", finance.list_applications, F),
     api("/api/v1/loan-applications/{application_id}/decide", finance.decide_application, F, POST),
-    Route("/lender/login", finance_pages.lender_login, methods=GET_POST),
-    Route("/lender", finance_pages.lender_home),
-    Route("/lender/reports", finance_pages.lender_report_form),
-    Route("/lender/reports/{code}", finance_pages.lender_report_page),
+    Route("/lender/login", finance_desk.lender_login, methods=GET_POST),
+    Route("/lender", finance_desk.lender_home),
+    Route("/lender/applications/{application_id}/decide", finance_desk.decide, methods=POST),
+    Route("/lender/products", finance_desk.publish, methods=POST),
+    Route("/lender/products/{product_id}/withdraw", finance_desk.withdraw, methods=POST),
+    Route("/lender/reports", finance_desk.lender_report_form),
+    Route("/lender/reports/{code}", finance_desk.lender_report_page),
     api("/api/v1/lender/reports/{code}", finance.lender_report, F, documented_as="/api/v1/lender/reports/{credit_code}"),
     api("/api/v1/lender/products", finance.publish_product, F, POST),
     api("/api/v1/lender/products/{product_id}/withdraw", finance.withdraw_product, F, POST),
