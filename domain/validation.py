@@ -101,6 +101,13 @@ def form_errors(validator: Draft202012Validator, data: Any) -> list[FieldError]:
             name = f"{path}.{missing}" if path else missing
             errors.append(FieldError(name, "required", f"缺少必填字段：{title}（{name}）", f"{name} is required"))
             continue
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):  # name each unknown field
+            known = set(err.schema.get("properties", {}))
+            for extra in sorted(set(err.instance) - known):
+                name = f"{path}.{extra}" if path else extra
+                errors.append(FieldError(name, "additionalProperties", f"不接受的字段：{name}（本表单没有此项）",
+                                         f"{name} is not a field of this form"))
+            continue
         title = f"{err.schema.get('title', path)}（{path}）" if isinstance(err.schema, dict) else path
         errors.append(FieldError(path, str(err.validator), schema_message(err, title), f"{path or 'form'}: {err.message}"))
     return errors

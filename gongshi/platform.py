@@ -16,6 +16,7 @@ from application.contributions import Contributions
 from application.deadlines import Deadlines
 from application.lender_reports import LenderReports
 from application.lending import Lending
+from application.online import Online
 from application.trace import Trace
 from application.ledger import Ledger
 from application.records import Records
@@ -37,6 +38,7 @@ from projections.integrity import HeadSigner, IntegrityLog
 from projections.issued_reports import IssuedReports
 from projections.ledger_views import LedgerViews
 from projections.lending import LendingViews
+from projections.online import OnlineViews
 from projections.reports import ReportSources
 from projections.runner import Follower, Runner
 from projections.search_index import SearchProjection
@@ -127,6 +129,11 @@ class Platform:
         return Lending(self.ledger, self.views_db, self.grades.rules, self.catch_up)
 
     @cached_property
+    def online(self) -> Online:
+        """Online presences and their marks, signed with the log's key (domain/online.py)."""
+        return Online(self.ledger, lambda: self.integrity.signer, self.catch_up)
+
+    @cached_property
     def lender_reports(self) -> LenderReports:
         return LenderReports(self.lending, self.reports, self.supervision)
 
@@ -202,7 +209,8 @@ class Platform:
                 self.trace_views,
                 self.issued_reports,
                 self.contribution_views,  # reads the society-sourced records' status from the views' rows
-                self.lending_views]
+                self.lending_views,
+                self.online_views]
 
     @cached_property
     def case_views(self) -> CaseViews:
@@ -215,6 +223,10 @@ class Platform:
     @cached_property
     def lending_views(self) -> LendingViews:
         return LendingViews(self.views_db)
+
+    @cached_property
+    def online_views(self) -> OnlineViews:
+        return OnlineViews(self.views_db)
 
     @cached_property
     def annual_report_views(self) -> AnnualReportViews:

@@ -16,7 +16,7 @@ from typing import Any
 
 import schemas
 from domain import complaints
-from projections import annual_reports, cases, inspection_results, lending, trace
+from projections import annual_reports, cases, inspection_results, lending, online, trace
 from projections.db import Database
 from projections.public import Moment, on_list_clause, public_clause, version_clause
 from publishing.definitions import Column, Dataset, vocabulary
@@ -343,6 +343,16 @@ class ProductQualitySource(VersionedRowsSource):
         return False
 
 
+class OnlinePresenceSource(VersionedRowsSource):
+    """Online shops and websites with their status and mark (projections/online.py): every column a column."""
+
+    alias, table, dataset_columns = "o", "v_online_presences", online.DATASET_COLUMNS
+
+    @property
+    def has_data(self) -> bool:
+        return False
+
+
 class FinancingSource(CountsSource):
     """信易贷 counts by application month and product (projections/lending.py's versioned applications): counting
     discloses no firm, and the rows current at a position give the same counts forever."""
@@ -396,7 +406,7 @@ class ComplaintStatisticsSource(CountsSource):
 SOURCES: dict[str, type[Source]] = {"records": RecordSource, "entities": EntitySource, "statistics": StatisticsSource,
                                     "annual_reports": AnnualReportSource, "inspection_results": InspectionResultSource,
                                     "product_quality": ProductQualitySource, "financing": FinancingSource,
-                                    "complaints": ComplaintStatisticsSource}
+                                    "complaints": ComplaintStatisticsSource, "online_presences": OnlinePresenceSource}
 
 
 def source_for(db: Database, dataset: Dataset) -> Source:

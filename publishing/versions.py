@@ -15,7 +15,7 @@ from domain.clock import CHINA
 from projections.db import Database
 from projections.moments import moment_at_position
 from projections.public import Moment
-from publishing.definitions import ANNUAL_REPORT, COMPLAINT, FINANCING, INSPECTION_RESULT, PRODUCT_QUALITY, Dataset
+from publishing.definitions import ANNUAL_REPORT, COMPLAINT, FINANCING, ONLINE, INSPECTION_RESULT, PRODUCT_QUALITY, Dataset
 from publishing.sources import RecordSource, source_for
 
 #: Datasets whose rows are a versioned read model of their own: source -> (table, the change key of `last_changes`).
@@ -23,7 +23,8 @@ VERSIONED_TABLES = {"annual_reports": ("v_annual_reports", ANNUAL_REPORT),
                     "inspection_results": ("v_inspection_results", INSPECTION_RESULT),
                     "product_quality": ("v_trace_quality", PRODUCT_QUALITY),
                     "financing": ("v_loan_applications", FINANCING),
-                    "complaints": ("v_complaint_versions", COMPLAINT)}
+                    "complaints": ("v_complaint_versions", COMPLAINT),
+                    "online_presences": ("v_online_presences", ONLINE)}
 
 
 class PositionError(ValueError):

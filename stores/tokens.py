@@ -22,7 +22,10 @@ CONTRIBUTOR = "contributor"
 #: A `lender` token belongs to a registered financial institution (domain/lenders.py), bound to its credit code
 #: the same way; it may read the reports its consents allow and manage its products, nothing else.
 LENDER = "lender"
-BOUND_ROLES = (CONTRIBUTOR, LENDER)
+#: A `platform` token belongs to the operator of an online trading platform (schemas/online.json `platforms`), bound
+#: to its credit code; it may submit its own merchant list, nothing else.
+PLATFORM = "platform"
+BOUND_ROLES = (CONTRIBUTOR, LENDER, PLATFORM)
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS auth_tokens (id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, "
@@ -39,6 +42,7 @@ class Principal:
     role: str
     contributor: str | None = None
     lender: str | None = None
+    platform: str | None = None
 
     @property
     def identity(self) -> str:
@@ -104,4 +108,6 @@ class TokenStore:
             return Principal(row["id"], None, CONTRIBUTOR, contributor=row["department"])
         if row["role"] == LENDER:
             return Principal(row["id"], None, LENDER, lender=row["department"])
+        if row["role"] == PLATFORM:
+            return Principal(row["id"], None, PLATFORM, platform=row["department"])
         return Principal(row["id"], row["department"], row["role"])

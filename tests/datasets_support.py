@@ -112,6 +112,7 @@ def load_sample(platform: Any) -> int:
     contributions(platform)
     financing(platform)
     complaints(platform)
+    online_presences(platform)
     return spot_check(platform)
 
 
@@ -140,6 +141,19 @@ def complaints(platform: Any) -> None:
     platform.complaints.conclude(reviewer, number, "substantiated", f"已责令退货，回访电话{PHONE}", today)
     platform.complaints.file({"kind": "report", "category": "product_quality", "subject_key": code(2),
                               "facts": "该企业销售无合格证的电线。"}, [], "test", today)
+
+
+def online_presences(platform: Any) -> None:
+    """Entity 1's shop, declared and listed (confirmed, with a mark), and an exempt individual's shop."""
+    from domain import online
+
+    shop = {"type": "platform_shop", "platform": online.rules()["platforms"][0]["key"], "shop_id": "t-1",
+            "name": "测试1号旗舰店"}
+    today = platform.clock()
+    platform.online.declare(code(1), shop, today, "test")
+    platform.online.submit_list(online.rules()["platforms"][0]["operator_code"], [
+        {**shop, "credit_code": code(1)}, {**shop, "shop_id": "t-2", "name": "农家手工坊", "exempt": "own_produce"}],
+        today, "test")
 
 
 def product_test(platform: Any) -> None:

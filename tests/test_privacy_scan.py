@@ -68,7 +68,12 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     society = [f"/entities/{k}?tab=society" for (k,) in platform.views_db.execute(
         "SELECT DISTINCT entity_key FROM v_records WHERE kind = 'society_info' ORDER BY 1")]
     assert society, "the demo confirms society-sourced reports: their profiles are scanned"
-    queue = START + traced + society + ["/contributors"] + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
+    marks = [u for (m, c) in platform.views_db.execute(
+        "SELECT mark_id, credit_code FROM v_online_presences WHERE valid_to IS NULL AND mark_id IS NOT NULL "
+        "ORDER BY mark_id") for u in (f"/marks/{m}", f"/api/v1/marks/{m}", f"/marks/{m}.svg",
+                                      f"/api/v1/entities/{c}/online-presences")]
+    assert marks, "the demo's online shops carry marks: their verification pages are scanned too"
+    queue = START + traced + society + marks + ["/contributors"] + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
         [f"/entities/{e}" for e in rng.sample(entities, SAMPLE)] + \
         [f"/entities/{c}/annual-reports/{y}" for c, y in rng.sample(reports, SAMPLE)] + inspected + \
         ["/complaints/statistics", *(f"/cases/{n}" for n in cases)] + ["/finance/products"] + \
@@ -97,6 +102,7 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     assert set(traced) <= seen  # and every batch's chain, its text answer and its holders
     assert {f"/reports/{n}" for n in numbers} <= seen and any(u.endswith("/report") for u in seen)  # and reports
     assert "/finance/products" in seen  # the lenders' products, public
+    assert set(marks) <= seen  # every mark's page, JSON twin and badge
 
 
 def test_lender_reports_and_consents_are_not_public(platform, demo):

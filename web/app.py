@@ -29,6 +29,9 @@ from web.contributors import pages as contributor_pages
 from web.departments import api as departments
 from web.departments import docs as departments_docs
 from web.finance import api as finance
+from web.online import api as online_api
+from web.online import docs as online_docs
+from web.online import marks
 from web.finance import desk as finance_desk
 from web.finance import docs as finance_docs
 from web.finance import pages as finance_pages
@@ -59,11 +62,12 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 #: the reusable schemas of /api/v1/openapi.json
 SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCHEMAS, **report_docs.SCHEMAS,
-           **trace_docs.SCHEMAS, **finance_docs.SCHEMAS}
+           **trace_docs.SCHEMAS, **finance_docs.SCHEMAS,
+           **online_docs.SCHEMAS}
 
 P, S, D, C, A = public_docs.DOCS, supervision_docs.DOCS, departments_docs.DOCS, cases_docs.DOCS, audit_docs.DOCS
 R, Q, CR, T = annual_report_docs.DOCS, complaints_docs.DOCS, report_docs.DOCS, trace_docs.DOCS
-K, F = contributions_docs.DOCS, finance_docs.DOCS
+K, F, O = contributions_docs.DOCS, finance_docs.DOCS, online_docs.DOCS
 POST, GET_POST = ("POST",), ["GET", "POST"]
 
 ROUTES: list[BaseRoute] = [
@@ -197,6 +201,14 @@ ROUTES: list[BaseRoute] = [
     api("/api/v1/loan-applications", finance.apply, F, POST),
     api("/api/v1/loan-applications", finance.list_applications, F),
     api("/api/v1/loan-applications/{application_id}/decide", finance.decide_application, F, POST),
+    # online presences and the electronic licence mark (亮照)
+    Route("/marks/{mark_id}.svg", marks.badge),
+    Route("/marks/{mark_id}/embed", marks.embed),
+    Route("/marks/{mark_id}", marks.mark_page),
+    api("/api/v1/marks/{mark_id}", marks.mark_json, O),
+    api("/api/v1/online-presences", online_api.declare_or_list, O, POST),
+    api("/api/v1/online-presences/contested", online_api.contested, O),
+    api("/api/v1/entities/{credit_code}/online-presences", online_api.of_entity, O),
     Route("/lender/login", finance_desk.lender_login, methods=GET_POST),
     Route("/lender", finance_desk.lender_home),
     Route("/lender/applications/{application_id}/decide", finance_desk.decide, methods=POST),
