@@ -19,11 +19,13 @@ from domain.records import entity_id
 
 class Complaints:
     def __init__(self, cases: Cases, is_agency: Callable[[str], bool],
-                 batch_of: Callable[[str], str | None] = lambda code: None):
+                 batch_of: Callable[[str], str | None] = lambda code: None,
+                 shop_of: Callable[[str], dict[str, Any] | None] = lambda key: None):
         self.cases = cases
         self.ledger = cases.ledger
         self.is_agency = is_agency  # whether a code has an agency filing (the registry's read model)
         self.batch_of = batch_of  # a traceability code -> the registrant's credit code (None: no such batch)
+        self.shop_of = shop_of  # a mark id or presence key -> the presence's row (None: no such shop)
 
     def department_of(self, category: str) -> str:
         key = complaints.categories()[category]["department"]
@@ -41,6 +43,18 @@ class Complaints:
                                     f"没有追溯码为 {filing['subject_key']} 的产品批次，请核对产品标签或在 /trace 查询",
                                     f"no batch has the code {filing['subject_key']}; check the label or /trace")
             responsible = registrant
+        if filing["subject_type"] == complaints.SHOP:  # about the shop's operator, the shop attached
+            shop = self.shop_of(filing["subject_key"])
+            if shop is None:
+                raise NotFoundError("subject_key", "unknown_shop",
+                                    f"没有亮照标识编号为 {filing['subject_key']} 的网店：该标识不是本平台签发的，可直接举报该网站",
+                                    f"no shop has the mark {filing['subject_key']}: the badge was not issued here")
+            if not shop["credit_code"]:
+                raise NotFoundError("subject_key", "exempt_operator",
+                                    f"网店“{shop['name']}”的经营者依法无需登记，请向其所在平台（{shop['platform_name']}）投诉",
+                                    "this shop's operator is exempt from registration: complain to its platform")
+            filing = {**filing, "subject_key": shop["presence_key"]}
+            responsible = shop["credit_code"]
         entity = self.ledger.get_or_none(entity_id(responsible))
         if entity is None:
             raise NotFoundError("subject_key", "unknown_entity",

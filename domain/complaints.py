@@ -29,6 +29,8 @@ from domain.errors import CaseForbiddenError, FieldError, InputError, Validation
 
 COMPLAINT_CASE = "complaint"
 TRACE_CODE = "trace_code"  # a complaint about a product batch: its subject key is the traceability code
+SHOP = "shop"  # a complaint about an online shop or website: its subject key is the mark id shown on its badge
+_MARK_OR_PRESENCE = re.compile(r"^(LZ[A-Z2-7]{12}|(shop|site):[\w.:-]{3,300})$")
 COMPLAINT, REPORT = "complaint", "report"
 _PHONE = re.compile(r"^[0-9+\- ]{5,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -85,6 +87,12 @@ def check_filing(data: dict[str, Any]) -> dict[str, Any]:
             key = trace_codes.parse(data.get("subject_key"), "subject_key")
         except ValidationFailed as e:
             errors += e.errors
+    elif subject_type == SHOP:
+        raw = str(data.get("subject_key") or "").strip()
+        key = raw.upper() if raw.upper().startswith("LZ") else raw
+        if not _MARK_OR_PRESENCE.match(key):
+            errors.append(FieldError("subject_key", "mark_id", "请填写网店的亮照标识编号（LZ 开头，见网店页面上的亮照标识）",
+                                     "give the shop's mark id (LZ..., on the shop's licence badge)"))
     else:
         try:
             key = validate_credit_code(key)[0]

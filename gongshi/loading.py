@@ -356,4 +356,12 @@ def load_online(platform: Platform, entities: Iterable[dict[str, Any]], seed: in
                                     day + dt.timedelta(days=5), "demo")
         except ValidationFailed:
             counts["contested"] += 1
+    marked = platform.views_db.query("SELECT mark_id FROM v_marks ORDER BY mark_id LIMIT 2")
+    for n, row in enumerate(marked):  # shoppers complain about two shops, by the mark on their badges
+        platform.complaints.file({"kind": "complaint", "category": "online_trade", "subject_type": "shop",
+                                  "subject_key": row["mark_id"], "facts": ("网店宣传“纯棉”实为化纤，属虚假宣传。",
+                                                                           "网店收款后十天未发货，客服不回复。")[n],
+                                  "contact": {"name": ("刘女士", "孙先生")[n], "phone": f"1390414{n:04d}"}},
+                                 [], "demo", day + dt.timedelta(days=6))
+        counts["complaints"] = n + 1
     return counts

@@ -38,6 +38,7 @@ from projections.integrity import HeadSigner, IntegrityLog
 from projections.issued_reports import IssuedReports
 from projections.ledger_views import LedgerViews
 from projections.lending import LendingViews
+from projections import online as online_views
 from projections.online import OnlineViews
 from projections.reports import ReportSources
 from projections.runner import Follower, Runner
@@ -91,7 +92,8 @@ class Platform:
     @cached_property
     def complaints(self) -> Complaints:
         return Complaints(self.cases, lambda code: agencies.is_agency(self.views_db, code),
-                          lambda code: trace_queries.registrant_of(self.views_db, code))
+                          lambda code: trace_queries.registrant_of(self.views_db, code),
+                          lambda key: online_views.shop(self.views_db, key))
 
     @cached_property
     def trace(self) -> Trace:

@@ -146,3 +146,11 @@ def contested(db: Database) -> list[dict[str, Any]]:
     """The presences flagged for the market regulator: claimed by two credit codes."""
     return db.query(f"SELECT {', '.join(DATASET_COLUMNS)} FROM v_online_presences WHERE status = 'contested' "
                     "AND valid_to IS NULL ORDER BY presence_key")
+
+
+def shop(db: Database, key: str) -> dict[str, Any] | None:
+    """A presence's current row by its mark id (as on its badge) or its presence key, for a complaint about it."""
+    column = "mark_id" if key.startswith("LZ") else "presence_key"
+    rows = db.query(f"SELECT {', '.join(DATASET_COLUMNS)} FROM v_online_presences WHERE {column} = ? "
+                    "AND valid_to IS NULL", (key,))
+    return rows[0] if rows else None

@@ -91,7 +91,8 @@ def test_bad_filings_are_refused_naming_the_field_and_nothing_is_stored(client, 
     refused(client, platform, filing(category="nonsense"), 422, "category")
     refused(client, platform, filing(subject_key="91210504MA0XK4E22X"), 422, "subject_key")
     refused(client, platform, filing(subject_key="91350100M000100Y43"), 404, "subject_key")  # valid, unknown here
-    refused(client, platform, filing(subject_type="shop"), 422, "subject_type")  # not available yet
+    refused(client, platform, filing(subject_type="shop"), 422, "subject_key")  # a shop is named by its mark id
+    refused(client, platform, filing(subject_type="shop", subject_key="LZAAAAAAAAAAAA"), 404, "subject_key")
     refused(client, platform, filing(contact={"name": "张三", "phone": "abc"}), 422, "contact.phone")
 
 
@@ -163,3 +164,20 @@ def test_the_complaint_statistics_dataset_counts_by_month_kind_category_and_depa
     assert PHONE not in text and "张三" not in text and COMPANY not in text and number not in text
     pinned = {(r["complaint_kind"], r["category"]): r for r in dataset_csv(client, "complaint-statistics", before)}
     assert [pinned["complaint", "product_quality"][k] for k in ("open", "concluded", "upheld")] == ["1", "0", "0"]
+
+
+def test_a_complaint_about_an_online_shop_by_its_mark_goes_to_its_operator_with_the_shop_attached(client, platform):
+    from tests.online_support import PLATFORM, SHOP
+
+    platform.online.declare(COMPANY, SHOP, platform.clock(), "test")
+    platform.online.submit_list(PLATFORM["operator_code"], [{**SHOP, "credit_code": COMPANY}], platform.clock(),
+                                "test")
+    [(mark_id,)] = platform.views_db.execute("SELECT mark_id FROM v_marks")
+    answer = file(client, subject_type="shop", subject_key=mark_id.lower(), category="online_trade",
+                  facts="网店宣传的“纯羊毛”实为化纤，属虚假宣传。")
+    assert answer.status_code == 201, answer.text
+    full = client.get(f"/api/v1/complaints/{answer.json()['number']}", headers=reviewer(platform, SCJG)).json()
+    assert full["credit_code"] == COMPANY and full["subject_type"] == "shop"
+    assert full["subject_key"] == f"shop:{PLATFORM['key']}:{SHOP['shop_id']}"
+    page = client.get(f"/marks/{mark_id}").text
+    assert f"subject_key={mark_id}" in page and "投诉该网店" in page

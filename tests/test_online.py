@@ -142,3 +142,44 @@ def test_a_mark_id_that_was_never_issued_is_a_clear_not_a_mark_page(market):
         assert c.get("/marks/garbage").status_code == 404
         assert c.get("/api/v1/marks/LZAAAAAAAAAAAA").json()["error"]["field"] == "mark_id"
         assert c.get("/marks/LZAAAAAAAAAAAA.svg").status_code == 404
+
+
+def test_the_firm_declares_a_website_by_form_and_gets_its_embed_code_and_a_bad_form_names_the_field(market):
+    with client(market) as c:
+        csrf = activate(c, market)
+        before = market.ledger.position()
+        bad = c.post("/firm/online", data={"csrf": csrf, "type": "website", "name": "恒达官网", "domain": "恒达建材.中国",
+                                            "icp_number": "12345", "category": "general"})
+        assert bad.status_code == 422 and "icp_number" in bad.text and 'value="恒达官网"' in bad.text
+        assert market.ledger.position() == before
+        done = c.post("/firm/online", data={"csrf": csrf, "type": "website", "name": "恒达官网",
+                                             "domain": "恒达建材.中国", "icp_number": "辽ICP备12345678号-1",
+                                             "category": "general"}, follow_redirects=False)
+        assert done.status_code == 303 and "declared=1" in done.headers["location"]
+        page = c.get("/firm/online").text
+        assert 'data-status="confirmed"' in page and "referrerpolicy" in page and "/marks/LZ" in page
+        assert c.post("/firm/online", data={"csrf": "forged", "type": "website"}).status_code == 403
+
+
+def test_the_offline_verifier_checks_a_mark_and_names_a_forged_one(market, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from tests.reports_support import REPO
+
+    with client(market) as c:
+        csrf = activate(c, market)
+        mark_id = _declare(c, csrf, SITE).json()["mark_id"]
+        answer = c.get(f"/api/v1/marks/{mark_id}").json()
+        (tmp_path / "key.pem").write_text(c.get("/api/v1/log/key").text)
+    good, forged = tmp_path / "mark.json", tmp_path / "forged.json"
+    good.write_text(json.dumps(answer, ensure_ascii=False))
+    answer["mark"]["presence"]["domain"] = "copycat.example"
+    forged.write_text(json.dumps(answer, ensure_ascii=False))
+    run = lambda path: subprocess.run([sys.executable, "-m", "gongshi_verify", "mark", str(path), "--public-key",  # noqa: E731
+                                       str(tmp_path / "key.pem")], cwd=REPO, capture_output=True, text=True, timeout=60)
+    ok = run(good)
+    assert ok.returncode == 0 and f"verified: mark {mark_id}" in ok.stdout, ok.stderr
+    bad = run(forged)
+    assert bad.returncode == 1 and "the signature does not verify" in bad.stderr
