@@ -27,6 +27,7 @@ BENCHES = [
     ("deadlines_bench.py", [], ["--entities", "20000"]),
     ("report_bench.py", [], ["--repeat", "5", "--memory-reports", "200"]),
     ("trace_bench.py", [], ["--batches", "50000", "--queries", "200"]),
+    ("online_bench.py", [], ["--entities", "500", "--seconds", "3", "--certifications", "20000"]),
 ]
 
 

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from domain.certification import OperatorFacts
 from domain.online import OnlinePresence, display_domain, presence_key, public_presence
 from projections.db import Database
 from projections.public import Moment, on_list_clause, public_clause, version_clause
@@ -154,3 +155,54 @@ def shop(db: Database, key: str) -> dict[str, Any] | None:
     rows = db.query(f"SELECT {', '.join(DATASET_COLUMNS)} FROM v_online_presences WHERE {column} = ? "
                     "AND valid_to IS NULL", (key,))
     return rows[0] if rows else None
+
+
+CHUNK = 500
+
+
+def certification_facts(db: Database, codes: Sequence[str], moment: Moment) -> dict[str, OperatorFacts]:
+    """The facts the certification criteria read, for many operators at once (chunks of 500 codes)."""
+    out: dict[str, OperatorFacts] = {}
+    for i in range(0, len(codes), CHUNK):
+        chunk = list(codes[i:i + CHUNK])
+        marks = ",".join("?" * len(chunk))
+        versions, vp = version_clause(moment, "e")
+        status = {r["credit_code"]: r["status"] for r in db.query(
+            f"SELECT e.credit_code, e.status FROM v_entities e WHERE e.credit_code IN ({marks}) AND {versions}",
+            [*chunk, *vp])}
+        versions, vp = version_clause(moment, "o")
+        categories: dict[str, set[str]] = {}
+        for r in db.query(f"SELECT o.credit_code, o.category FROM v_online_presences o WHERE o.credit_code IN ({marks}) "
+                          f"AND o.status = 'confirmed' AND {versions}", [*chunk, *vp]):
+            categories.setdefault(r["credit_code"], set()).add(r["category"] or "general")
+        clause, cp = public_clause(moment)
+        listed, lp = on_list_clause(moment)
+        licenses: dict[str, list[str]] = {}
+        dishonest: set[str] = set()
+        for r in db.query(f"SELECT r.credit_code, r.kind, r.data FROM v_records r WHERE r.credit_code IN ({marks}) "
+                          f"AND r.kind IN ('license', 'dishonesty_listing') AND {clause} "
+                          f"AND (r.kind <> 'dishonesty_listing' OR {listed})", [*chunk, *cp, *lp]):
+            if r["kind"] == "dishonesty_listing":
+                dishonest.add(r["credit_code"])
+                continue
+            data = json.loads(r["data"])
+            if (data.get("valid_to") or "9999") >= moment.today:
+                licenses.setdefault(r["credit_code"], []).append(data.get("license_type") or "")
+        versions, vp = version_clause(moment, "r")
+        penalties: dict[str, list[tuple[str, str]]] = {}
+        for r in db.query(f"SELECT r.credit_code, r.decision_date, r.data FROM v_records r WHERE r.credit_code IN "
+                          f"({marks}) AND r.kind = 'penalty' AND r.status = 'active' AND r.published = 1 AND {versions}",
+                          [*chunk, *vp]):
+            data = json.loads(r["data"])
+            text = f"{data.get('violation_type', '')} {data.get('facts', '')}"
+            penalties.setdefault(r["credit_code"], []).append((r["decision_date"] or "", text))
+        versions, vp = version_clause(moment, "a")
+        years: dict[str, set[int]] = {}
+        for r in db.query(f"SELECT a.credit_code, a.year FROM v_annual_reports a WHERE a.credit_code IN ({marks}) "
+                          f"AND {versions}", [*chunk, *vp]):
+            years.setdefault(r["credit_code"], set()).add(int(r["year"]))
+        for code in chunk:
+            out[code] = OperatorFacts(code, status.get(code), frozenset(categories.get(code, ())),
+                                      tuple(licenses.get(code, ())), code in dishonest,
+                                      tuple(penalties.get(code, ())), frozenset(years.get(code, ())))
+    return out

@@ -1,6 +1,6 @@
 """Headless Chromium against a real uvicorn server: a shop shows its electronic licence mark (the embed snippet on
 its page), a shopper clicks it and reads "issued for this shop"; the same snippet copied onto another site says it
-is not; listing the operator as seriously dishonest suspends the mark at once.
+is not; listing the operator as seriously dishonest suspends the mark and fails its certification at once.
 
 The shop's and the copycat's pages are served by Playwright's router under their own host names, so the browser
 sends its real Referer header, as it would from the platform.
@@ -68,3 +68,7 @@ def test_a_shopper_follows_the_badge_from_the_shop_and_a_copied_badge_says_it_is
         assert "严重违法失信名单" in mark.locator("#mark-status").inner_text()
         badge = mark.request.get(f"{base}/marks/{mark_id}.svg").text()
         assert "标识已暂停" in badge
+        mark.locator("#certification-link").click()
+        mark.wait_for_url(f"**/certifications/{COMPANY}")
+        assert mark.locator("#certification").get_attribute("data-certified") == "no"
+        assert mark.locator('tr[data-criterion="no_dishonesty_listing"]').get_attribute("data-passed") == "no"

@@ -183,3 +183,33 @@ def test_the_offline_verifier_checks_a_mark_and_names_a_forged_one(market, tmp_p
     assert ok.returncode == 0 and f"verified: mark {mark_id}" in ok.stdout, ok.stderr
     bad = run(forged)
     assert bad.returncode == 1 and "the signature does not verify" in bad.stderr
+
+
+def test_certification_names_the_criterion_that_fails_and_follows_a_listing_at_once(market):
+    from domain.annual_reports import PAPER, Filing
+    from tests.datasets_support import annual_report
+    from tests.records import SCJG
+    from tests.supervision_records import licence
+    from tests.supervision_records import submit as submit_own
+
+    with client(market) as c:
+        csrf = activate(c, market)
+        _declare(c, csrf, {**SITE, "category": "food"})
+        answer = c.get(f"/api/v1/certifications/{COMPANY}").json()
+        failed = {x["id"] for x in answer["criteria"] if not x["passed"]}
+        assert not answer["certified"] and failed == {"licenses", "annual_report"}, answer
+        assert "食品经营许可" in next(x["detail"] for x in answer["criteria"] if x["id"] == "licenses")
+        page = c.get(f"/certifications/{COMPANY}").text
+        assert 'data-criterion="licenses" data-passed="no"' in page and "未通过可信认证" in page
+
+        submit_own(market, licence(1, license_type="食品经营许可证"))
+        market.annual_reports.file(Filing("test", PAPER, department=SCJG),
+                                   {**annual_report(1), "credit_code": COMPANY, "name": "本溪市明山区恒达建材有限公司"},
+                                   filed_on="2026-03-02")
+        assert c.get(f"/api/v1/certifications/{COMPANY}").json()["certified"] is True
+        submit_own(market, dishonesty(1, decision_date="2026-11-20"))
+        answer = c.get(f"/api/v1/certifications/{COMPANY}").json()
+        assert not answer["certified"] and [x["id"] for x in answer["criteria"] if not x["passed"]] == [
+            "no_dishonesty_listing"]
+        assert c.get(f"/api/v1/certifications/{OTHER_COMPANY}").status_code == 404  # no shop, no certification
+        assert c.get("/api/v1/certifications/123").json()["error"]["field"] == "credit_code"

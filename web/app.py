@@ -31,6 +31,7 @@ from web.departments import docs as departments_docs
 from web.finance import api as finance
 from web.online import api as online_api
 from web.online import docs as online_docs
+from web.online import certifications
 from web.online import firm as online_firm
 from web.online import marks
 from web.finance import desk as finance_desk
@@ -204,6 +205,8 @@ ROUTES: list[BaseRoute] = [
     api("/api/v1/loan-applications/{application_id}/decide", finance.decide_application, F, POST),
     # online presences and the electronic licence mark (亮照)
     Route("/firm/online", online_firm.page, methods=GET_POST),
+    Route("/certifications/{credit_code}", certifications.certification_page),
+    api("/api/v1/certifications/{credit_code}", certifications.certification_json, O),
     Route("/marks/{mark_id}.svg", marks.badge),
     Route("/marks/{mark_id}/embed", marks.embed),
     Route("/marks/{mark_id}", marks.mark_page),

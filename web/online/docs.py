@@ -51,3 +51,13 @@ add(DOCS, "/api/v1/marks/{mark_id}", {"get": {
     "parameters": [_mark],
     "responses": {"200": {"description": "The mark"},
                   "404": {"description": "Not a mark issued here (`mark_id`)", **_err}}}})
+add(DOCS, "/api/v1/certifications/{credit_code}", {"get": {
+    "summary": "Trusted-site certification (可信认证) of an online operator: each criterion, passed or not, and why",
+    "description": "Criteria are data (schemas/online.json `certification`): registration active, the licences its "
+                   "shops' categories need, no serious dishonesty listing, no penalty for false advertising or "
+                   "counterfeits in the last N months, last year's annual report filed. Evaluated from the current "
+                   "records at each read (cached by log position and day).",
+    "parameters": [param("credit_code", "path", "Unified social credit code", {"type": "string"}, required=True)],
+    "responses": {"200": {"description": "`certified` and `criteria`"},
+                  "400": {"description": "Not a valid credit code", **_err},
+                  "404": {"description": "No confirmed online shop or website", **_err}}}})
