@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -65,9 +66,8 @@ async def load_mark(request: Request) -> dict[str, Any]:
 mark_answer = answers.cached(load_mark)
 
 
-async def _presented(request: Request) -> dict[str, Any]:
+def _presented(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     """The cached answer with what depends on the request: absolute addresses on this host, the referrer check."""
-    data = (await mark_answer(request)).data
     base = str(request.base_url).rstrip("/")
     mark_id = data["mark"]["mark_id"]
     return {**data, "verify_url": f"{base}/marks/{mark_id}", "badge_url": f"{base}/marks/{mark_id}.svg",
@@ -75,23 +75,29 @@ async def _presented(request: Request) -> dict[str, Any]:
             "referrer": online.referrer_check(request.headers.get("referer"), data["mark"]["presence"])}
 
 
+async def _rendered(request: Request, kind: str, make: Callable[[dict[str, Any]], Any]) -> Any:
+    """`make` of the presented answer, kept with the cached answer per host and referring page (a shop's badge is
+    asked for again and again from the same page: it is rendered once per log position)."""
+    answer = await mark_answer(request)
+    key = (kind, str(request.base_url), request.headers.get("referer"))
+    return answer.derived(key, lambda: make(_presented(request, answer.data)))
+
+
 async def mark_page(request: Request) -> Response:
     try:
-        data = await _presented(request)
+        body = await _rendered(request, "page", lambda data: render(
+            request, "online/mark.html", {**data, "snippet": snippet(data)}).body)
     except PublicError as e:
         return render(request, "online/not_a_mark.html", {"zh": e.zh, "en": e.en, "as_of": None}, status=e.status)
-    data["snippet"] = snippet(data)
-    response = render(request, "online/mark.html", data)
-    response.headers["Cache-Control"] = "no-store"  # the referrer part is per request
-    return response
+    return HTMLResponse(body, headers={"Cache-Control": "no-store"})  # the referrer part is per request
 
 
 async def mark_json(request: Request) -> Response:
     try:
-        data = await _presented(request)
+        body = await _rendered(request, "json", orjson.dumps)
     except PublicError as e:
         return error(e.status, e.code, e.zh, e.en, **e.extra)
-    return Response(orjson.dumps(data), media_type="application/json")
+    return Response(body, media_type="application/json")
 
 
 def badge_svg(data: dict[str, Any]) -> str:
@@ -116,12 +122,12 @@ def badge_svg(data: dict[str, Any]) -> str:
 
 async def badge(request: Request) -> Response:
     try:
-        data = await _presented(request)
+        svg = await _rendered(request, "svg", badge_svg)
     except PublicError as e:
         return Response(f'<svg xmlns="http://www.w3.org/2000/svg" width="240" height="40"><text x="8" y="24" '
                         f'font-size="12" fill="#b42318">不是有效的亮照标识</text><desc>{html.escape(e.en)}</desc></svg>',
                         status_code=e.status, media_type="image/svg+xml")
-    return Response(badge_svg(data), media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
 
 
 def snippet(data: dict[str, Any]) -> str:
@@ -135,7 +141,7 @@ def snippet(data: dict[str, Any]) -> str:
 
 async def embed(request: Request) -> Response:
     try:
-        data = await _presented(request)
+        text = await _rendered(request, "embed", snippet)
     except PublicError as e:
         return HTMLResponse(f"<!-- {html.escape(e.en)} -->", status_code=e.status)
-    return HTMLResponse(snippet(data) + "\n", headers={"Access-Control-Allow-Origin": "*"})
+    return HTMLResponse(text + "\n", headers={"Access-Control-Allow-Origin": "*"})

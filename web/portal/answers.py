@@ -25,11 +25,23 @@ SIZE = 1024
 class Answer:
     """The data of one answer, and its JSON encoding (made once, on first use)."""
 
-    __slots__ = ("data", "_json")
+    __slots__ = ("data", "_json", "_derived")
+    #: renderings kept per answer (a page per referring site, say): a bound, so odd requests cannot grow it
+    DERIVED = 16
 
     def __init__(self, data: dict[str, Any]):
         self.data = data
         self._json: bytes | None = None
+        self._derived: dict[Any, Any] = {}
+
+    def derived(self, key: Any, make: Callable[[], Any]) -> Any:
+        """A rendering of this answer that depends on `key` too (made once per key, up to DERIVED keys)."""
+        found = self._derived.get(key)
+        if found is None:
+            found = make()
+            if len(self._derived) < self.DERIVED:
+                self._derived[key] = found
+        return found
 
     @property
     def json(self) -> bytes:
