@@ -87,7 +87,8 @@ def main() -> int:
     try:
         env, marks, codes = prepare(home, args.entities)
         sample = random.Random(1).sample(marks, min(50, len(marks)))
-        targets = {"bare": ["/constant"], "page": [f"/marks/{m}" for m in sample],
+        profiles = [f"/api/v1/entities/{c}" for c in random.Random(1).sample(codes, min(50, len(codes)))]
+        targets = {"bare": ["/constant"], "profile": profiles, "page": [f"/marks/{m}" for m in sample],
                    "json": [f"/api/v1/marks/{m}" for m in sample], "svg": [f"/marks/{m}.svg" for m in sample]}
         results = {}
         for name, paths in targets.items():
@@ -103,7 +104,8 @@ def main() -> int:
     bare = results["bare"]["rps"]
     rows = ["| endpoint | requests/s | / bare | errors |", "|---|---|---|---|",
             f"| bare Starlette constant | {bare:.0f} | 1.00 | {results['bare']['errors']} |"]
-    for name, label in (("page", "mark page `/marks/{id}`"), ("json", "mark JSON `/api/v1/marks/{id}`"),
+    for name, label in (("profile", "entity profile JSON (the portal bench's endpoint, same run)"),
+                        ("page", "mark page `/marks/{id}`"), ("json", "mark JSON `/api/v1/marks/{id}`"),
                         ("svg", "badge `/marks/{id}.svg`")):
         r = results[name]
         rows.append(f"| {label} ({len(sample)} marks) | {r['rps']:.0f} | {r['rps'] / bare:.2f} | {r['errors']} |")

@@ -122,3 +122,15 @@ def is_public(window: dict[str, Any] | None, today: dt.date | str) -> bool:
         return True
     iso = today if isinstance(today, str) else today.isoformat()
     return bool(window["published"]) and window["start"] <= iso < window["max_end"]
+
+
+#: Decisions go public within this many working days of their decision date (DOMAIN.md).
+PUBLISH_WITHIN_WORKING_DAYS = 7
+
+
+def published_on_time(decision_date: str, reached_on: str, days: int = PUBLISH_WITHIN_WORKING_DAYS) -> bool:
+    """Whether a decision that reached the platform on `reached_on` (its day in China) did so within `days`
+    working days of its decision date (working days by schemas/calendar.json)."""
+    from domain.workdays import calendar
+
+    return reached_on <= calendar().add_working_days(decision_date, days).isoformat()

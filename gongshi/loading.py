@@ -34,6 +34,7 @@ from gongshi.demo.complaints import DemoComplaint, generate_complaints
 from gongshi.demo.contributions import CONTRIBUTORS, DemoContribution, generate_contributions
 from gongshi.demo.lending import LENDERS, PRODUCTS, choose_firms
 from gongshi.demo.online import DemoShop, choose_shops, exempt_rows
+from gongshi.demo import documents as demo_documents
 from gongshi.demo.spot_checks import demo_draws, generate_results
 from gongshi.demo.trace import DemoChain, generate_chains
 from gongshi.importer import ImportSummary
@@ -166,6 +167,7 @@ def load_demo(platform: Platform, entities: int, seed: int) -> DemoLoad:
     issue_demo_reports(platform)
     load_lending(platform, registered.values(), seed)
     load_online(platform, registered.values(), seed)
+    load_documents(platform)
     return DemoLoad(records, reports, checks, runs, labels)
 
 
@@ -365,3 +367,18 @@ def load_online(platform: Platform, entities: Iterable[dict[str, Any]], seed: in
                                  [], "demo", day + dt.timedelta(days=6))
         counts["complaints"] = n + 1
     return counts
+
+
+def load_documents(platform: Platform) -> int:
+    """Six departments' disclosure pages and the market regulator's model contracts (demo/documents.py)."""
+    departments = {d.key: d.code for d in platform.ledger.catalog.departments.values()}
+    day, saved = dt.date.fromisoformat(END_ISO) - dt.timedelta(days=30), 0
+    for key, texts in demo_documents.PAGES.items():
+        for kind, text in zip(("duties", "procedures", "commitments"), texts):
+            title = text.splitlines()[0].lstrip("# ").strip()
+            saved += platform.documents.save(departments[key], kind, None, title, text, "", day, "demo")["changed"]
+    for slug, title, versions in demo_documents.CONTRACTS:
+        for n, (text, note) in enumerate(versions):
+            saved += platform.documents.save(departments["SCJG"], "contract", slug, title, text, note,
+                                             day + dt.timedelta(days=7 * n), "demo")["changed"]
+    return saved

@@ -17,6 +17,7 @@ from application.deadlines import Deadlines
 from application.lender_reports import LenderReports
 from application.lending import Lending
 from application.online import Online
+from application.documents import Documents
 from application.trace import Trace
 from application.ledger import Ledger
 from application.records import Records
@@ -40,6 +41,7 @@ from projections.ledger_views import LedgerViews
 from projections.lending import LendingViews
 from projections import online as online_views
 from projections.online import OnlineViews
+from projections.documents import DocumentViews
 from projections.reports import ReportSources
 from projections.runner import Follower, Runner
 from projections.search_index import SearchProjection
@@ -131,6 +133,11 @@ class Platform:
         return Lending(self.ledger, self.views_db, self.grades.rules, self.catch_up)
 
     @cached_property
+    def documents(self) -> Documents:
+        """Departments' disclosure documents and the model contracts (domain/documents.py)."""
+        return Documents(self.ledger, self.catch_up)
+
+    @cached_property
     def online(self) -> Online:
         """Online presences and their marks, signed with the log's key (domain/online.py)."""
         return Online(self.ledger, lambda: self.integrity.signer, self.catch_up)
@@ -212,7 +219,8 @@ class Platform:
                 self.issued_reports,
                 self.contribution_views,  # reads the society-sourced records' status from the views' rows
                 self.lending_views,
-                self.online_views]
+                self.online_views,
+                self.document_views]
 
     @cached_property
     def case_views(self) -> CaseViews:
@@ -229,6 +237,10 @@ class Platform:
     @cached_property
     def online_views(self) -> OnlineViews:
         return OnlineViews(self.views_db)
+
+    @cached_property
+    def document_views(self) -> DocumentViews:
+        return DocumentViews(self.views_db)
 
     @cached_property
     def annual_report_views(self) -> AnnualReportViews:

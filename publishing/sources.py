@@ -16,7 +16,7 @@ from typing import Any
 
 import schemas
 from domain import complaints
-from projections import annual_reports, cases, inspection_results, lending, online, trace
+from projections import annual_reports, cases, documents, inspection_results, lending, online, trace
 from projections.db import Database
 from projections.public import Moment, on_list_clause, public_clause, version_clause
 from publishing.definitions import Column, Dataset, vocabulary
@@ -353,6 +353,30 @@ class OnlinePresenceSource(VersionedRowsSource):
         return False
 
 
+class ContractSource(Source):
+    """Every version of every model contract published by the moment (projections/documents.py), with whether it is
+    the current one then: a revision is history, not a removal."""
+
+    alias = "c"
+
+    def from_clause(self, moment: Moment, ordered_by: str | None = None) -> tuple[str, list[Any]]:
+        if moment.position is None:
+            current, params = "CASE WHEN d.valid_to IS NULL THEN 1 ELSE 0 END", []
+        else:
+            current, params = "CASE WHEN d.valid_to IS NULL OR d.valid_to > ? THEN 1 ELSE 0 END", [moment.position]
+        return (f"(SELECT d.*, {current} AS current FROM v_documents d WHERE d.kind = 'contract') c"), params
+
+    def conditions(self, moment: Moment) -> tuple[list[str], list[Any]]:
+        return ([], []) if moment.position is None else (["c.valid_from <= ?"], [moment.position])
+
+    @property
+    def has_data(self) -> bool:
+        return False
+
+    def real_column(self, field: str) -> str | None:
+        return field if field in (*documents.DATASET_COLUMNS, "current") else None
+
+
 class FinancingSource(CountsSource):
     """信易贷 counts by application month and product (projections/lending.py's versioned applications): counting
     discloses no firm, and the rows current at a position give the same counts forever."""
@@ -406,7 +430,8 @@ class ComplaintStatisticsSource(CountsSource):
 SOURCES: dict[str, type[Source]] = {"records": RecordSource, "entities": EntitySource, "statistics": StatisticsSource,
                                     "annual_reports": AnnualReportSource, "inspection_results": InspectionResultSource,
                                     "product_quality": ProductQualitySource, "financing": FinancingSource,
-                                    "complaints": ComplaintStatisticsSource, "online_presences": OnlinePresenceSource}
+                                    "complaints": ComplaintStatisticsSource, "online_presences": OnlinePresenceSource,
+                                    "contracts": ContractSource}
 
 
 def source_for(db: Database, dataset: Dataset) -> Source:

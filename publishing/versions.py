@@ -15,7 +15,7 @@ from domain.clock import CHINA
 from projections.db import Database
 from projections.moments import moment_at_position
 from projections.public import Moment
-from publishing.definitions import ANNUAL_REPORT, COMPLAINT, FINANCING, ONLINE, INSPECTION_RESULT, PRODUCT_QUALITY, Dataset
+from publishing.definitions import ANNUAL_REPORT, COMPLAINT, DOCUMENT, FINANCING, ONLINE, INSPECTION_RESULT, PRODUCT_QUALITY, Dataset
 from publishing.sources import RecordSource, source_for
 
 #: Datasets whose rows are a versioned read model of their own: source -> (table, the change key of `last_changes`).
@@ -24,7 +24,8 @@ VERSIONED_TABLES = {"annual_reports": ("v_annual_reports", ANNUAL_REPORT),
                     "product_quality": ("v_trace_quality", PRODUCT_QUALITY),
                     "financing": ("v_loan_applications", FINANCING),
                     "complaints": ("v_complaint_versions", COMPLAINT),
-                    "online_presences": ("v_online_presences", ONLINE)}
+                    "online_presences": ("v_online_presences", ONLINE),
+                    "contracts": ("v_documents", DOCUMENT)}
 
 
 class PositionError(ValueError):

@@ -113,6 +113,8 @@ def load_sample(platform: Any) -> int:
     financing(platform)
     complaints(platform)
     online_presences(platform)
+    platform.documents.save(SCJG, "contract", "online-retail", "网络零售合同（示范文本）",
+                            "## 第一条\n\n卖方如实描述商品。", "", platform.clock(), "test")
     return spot_check(platform)
 
 

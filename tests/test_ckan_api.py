@@ -122,7 +122,7 @@ def test_current_package_list_with_resources_pages_newest_first(client):
     ("tags:红名单 OR tags:统计", {"red-list", "monthly-credit-statistics", "complaint-statistics"}),
     ("groups:(transport OR tourism)", {"road-transport-licenses", "travel-agencies-and-scenic-spots"}),
     ("+organization:scjg -name:market-entities", {"annual-reports", "business-anomaly-list", "spot-check-results",
-                                                  "product-quality", "online-operators"}),
+                                                  "product-quality", "online-operators", "model-contracts"}),
     ("许可 教育", {"private-school-licenses"}),
 ])
 def test_package_search_query_subset(client, q, expected):

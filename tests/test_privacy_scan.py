@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import schemas
 from gongshi.demo import generate
 from gongshi.demo.annual_reports import generate_reports
 from gongshi.demo.complaints import generate_complaints
@@ -73,7 +74,12 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
         "ORDER BY mark_id") for u in (f"/marks/{m}", f"/api/v1/marks/{m}", f"/marks/{m}.svg",
                                       f"/api/v1/entities/{c}/online-presences")]
     assert marks, "the demo's online shops carry marks: their verification pages are scanned too"
-    queue = START + traced + society + marks + ["/contributors"] + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
+    disclosed = ["/departments", "/api/v1/departments", "/contracts"] + [
+        u for d in schemas.catalog()["departments"] for u in (f"/departments/{d['code']}",
+                                                              f"/api/v1/departments/{d['code']}")] + [
+        f"/contracts/{s}" for (s,) in platform.views_db.execute(
+            "SELECT DISTINCT owner FROM v_documents WHERE kind = 'contract' ORDER BY 1")]
+    queue = START + traced + society + marks + disclosed + ["/contributors"] + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
         [f"/entities/{e}" for e in rng.sample(entities, SAMPLE)] + \
         [f"/entities/{c}/annual-reports/{y}" for c, y in rng.sample(reports, SAMPLE)] + inspected + \
         ["/complaints/statistics", *(f"/cases/{n}" for n in cases)] + ["/finance/products"] + \
@@ -103,6 +109,7 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
     assert {f"/reports/{n}" for n in numbers} <= seen and any(u.endswith("/report") for u in seen)  # and reports
     assert "/finance/products" in seen  # the lenders' products, public
     assert set(marks) <= seen  # every mark's page, JSON twin and badge
+    assert set(disclosed) <= seen and any(u.startswith("/contracts/") for u in seen)  # departments' pages, contracts
 
 
 def test_lender_reports_and_consents_are_not_public(platform, demo):

@@ -28,7 +28,11 @@ from web.contributors import docs as contributions_docs
 from web.contributors import pages as contributor_pages
 from web.departments import api as departments
 from web.departments import docs as departments_docs
+from web.disclosure import docs as disclosure_docs
+from web.disclosure import editor as disclosure_editor
+from web.disclosure import public as disclosure
 from web.finance import api as finance
+from web import markdown
 from web.online import api as online_api
 from web.online import docs as online_docs
 from web.online import certifications
@@ -62,6 +66,7 @@ from web.trace import public as trace
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.filters["markdown"] = markdown.render  # departments' text, raw HTML off
 #: the reusable schemas of /api/v1/openapi.json
 SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCHEMAS, **report_docs.SCHEMAS,
            **trace_docs.SCHEMAS, **finance_docs.SCHEMAS,
@@ -69,7 +74,7 @@ SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCH
 
 P, S, D, C, A = public_docs.DOCS, supervision_docs.DOCS, departments_docs.DOCS, cases_docs.DOCS, audit_docs.DOCS
 R, Q, CR, T = annual_report_docs.DOCS, complaints_docs.DOCS, report_docs.DOCS, trace_docs.DOCS
-K, F, O = contributions_docs.DOCS, finance_docs.DOCS, online_docs.DOCS
+K, F, O, DP = contributions_docs.DOCS, finance_docs.DOCS, online_docs.DOCS, disclosure_docs.DOCS
 POST, GET_POST = ("POST",), ["GET", "POST"]
 
 ROUTES: list[BaseRoute] = [
@@ -204,6 +209,17 @@ ROUTES: list[BaseRoute] = [
     api("/api/v1/loan-applications", finance.list_applications, F),
     api("/api/v1/loan-applications/{application_id}/decide", finance.decide_application, F, POST),
     # online presences and the electronic licence mark (亮照)
+    # department disclosure pages and the model contracts
+    Route("/departments", disclosure.index_page),
+    Route("/departments/{code}", disclosure.department_page),
+    api("/api/v1/departments", disclosure.index_json, DP),
+    api("/api/v1/departments/{code}", disclosure.department_json, DP),
+    api("/api/v1/departments/{code}/documents/{kind}", disclosure_editor.save_department_document, DP, POST),
+    Route("/contracts", disclosure.contracts_page),
+    Route("/contracts/{slug}", disclosure.contract_page),
+    api("/api/v1/contracts/{slug}", disclosure.contract_json, DP),
+    api("/api/v1/contracts/{slug}", disclosure_editor.save_contract, DP, POST),
+    Route("/reviewer/documents", disclosure_editor.page, methods=GET_POST),
     Route("/firm/online", online_firm.page, methods=GET_POST),
     Route("/certifications/{credit_code}", certifications.certification_page),
     api("/api/v1/certifications/{credit_code}", certifications.certification_json, O),

@@ -1,0 +1,1 @@
+"""Department disclosure pages (部门公开) and the model contracts: the public pages, and the departments' editor."""
