@@ -108,7 +108,8 @@ def main() -> int:
                         ("page", "mark page `/marks/{id}`"), ("json", "mark JSON `/api/v1/marks/{id}`"),
                         ("svg", "badge `/marks/{id}.svg`")):
         r = results[name]
-        rows.append(f"| {label} ({len(sample)} marks) | {r['rps']:.0f} | {r['rps'] / bare:.2f} | {r['errors']} |")
+        what = f"{len(profiles)} entities" if name == "profile" else f"{len(sample)} marks"
+        rows.append(f"| {label} ({what}) | {r['rps']:.0f} | {r['rps'] / bare:.2f} | {r['errors']} |")
     lines = ["## Online presences (issue 18): the mark under load, re-evaluating certifications", "",
              f"{describe()}. Demo store of {args.entities} entities ({len(marks)} marks), SQLite; "
              f"{args.connections} keep-alive connections, {args.seconds:g} s per endpoint after a 1 s warm-up, "
