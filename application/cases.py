@@ -136,10 +136,14 @@ class Cases:
         return [case, docket]
 
     def open_new(self, kind: str, today: dt.date, open_case: Callable[[str], list[Any]]) -> tuple[str, int]:
+        return self.open_new_numbered(lambda: new_case_number(kind, today), open_case)
+
+    def open_new_numbered(self, number: Callable[[], str], open_case: Callable[[str], list[Any]]) -> tuple[str, int]:
+        """Open a case under a new number from `number` (a project's code, say): drawn again on a clash."""
         numbers: list[str] = []
 
         def command() -> list[Any]:
-            numbers.append(new_case_number(kind, today))  # drawn again if a retry follows a (vanishingly rare) clash
+            numbers.append(number())  # drawn again if a retry follows a (vanishingly rare) clash
             return open_case(numbers[-1])
 
         position = self.save(command)

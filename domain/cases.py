@@ -197,6 +197,7 @@ class CaseStep(Aggregate.Event):
     """One decision on a case: who, on which day, why. `status` is what the step means, forever."""
 
     status: ClassVar[str] = ""
+    restarts_clock: ClassVar[bool] = True  # entering its status starts that stage's clock (a project's opinion: no)
     reason: str
     on: str
     submitter: str

@@ -18,6 +18,7 @@ from application.lender_reports import LenderReports
 from application.lending import Lending
 from application.online import Online
 from application.documents import Documents
+from application.projects import Projects
 from application.trace import Trace
 from application.ledger import Ledger
 from application.records import Records
@@ -42,6 +43,7 @@ from projections.lending import LendingViews
 from projections import online as online_views
 from projections.online import OnlineViews
 from projections.documents import DocumentViews
+from projections.projects import ProjectViews
 from projections.reports import ReportSources
 from projections.runner import Follower, Runner
 from projections.search_index import SearchProjection
@@ -133,6 +135,13 @@ class Platform:
         return Lending(self.ledger, self.views_db, self.grades.rules, self.catch_up)
 
     @cached_property
+    def projects(self) -> Projects:
+        """Investment projects approved in parallel, credit checked at acceptance and at each opinion."""
+        return Projects(self.cases, lambda: self.supervision, dict(schemas.glossary()["districts"]),
+                        lambda item, department, submitter: self.records.submit([item], department=department,
+                                                                                submitter=submitter))
+
+    @cached_property
     def documents(self) -> Documents:
         """Departments' disclosure documents and the model contracts (domain/documents.py)."""
         return Documents(self.ledger, self.catch_up)
@@ -220,7 +229,8 @@ class Platform:
                 self.contribution_views,  # reads the society-sourced records' status from the views' rows
                 self.lending_views,
                 self.online_views,
-                self.document_views]
+                self.document_views,
+                self.project_views]  # reads the projects' case numbers from v_cases: keep it after case_views
 
     @cached_property
     def case_views(self) -> CaseViews:
@@ -241,6 +251,10 @@ class Platform:
     @cached_property
     def document_views(self) -> DocumentViews:
         return DocumentViews(self.views_db)
+
+    @cached_property
+    def project_views(self) -> ProjectViews:
+        return ProjectViews(self.views_db)
 
     @cached_property
     def annual_report_views(self) -> AnnualReportViews:

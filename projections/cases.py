@@ -18,7 +18,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from domain import complaints, contributions, objections, repair
+from domain import complaints, contributions, objections, projects, repair
 from domain.cases import OBJECTION, REPAIR, CaseStep, deadline, workflows
 from domain.complaints import COMPLAINT_CASE
 from projections.runner import Event
@@ -51,7 +51,8 @@ SCHEMA = [
 ]
 _SUBMITTED = {repair.RepairCase.Submitted: REPAIR, objections.ObjectionCase.Submitted: OBJECTION,
               complaints.ComplaintCase.Submitted: COMPLAINT_CASE,
-              contributions.ContributionCase.Submitted: contributions.CONTRIBUTION}
+              contributions.ContributionCase.Submitted: contributions.CONTRIBUTION,
+              projects.ProjectCase.Submitted: projects.PROJECT}
 _STEPS = (CaseStep,)
 
 
@@ -122,7 +123,8 @@ class CaseViews(TrackedTables):
         row.update(status=event.status, updated_on=event.on, last_reason=event.reason or row["last_reason"],
                    outcome=getattr(event, "outcome", row["outcome"]),
                    department=getattr(event, "to_department", row["department"]))
-        _enter_stage(row, event.on)
+        if type(event).restarts_clock:
+            _enter_stage(row, event.on)
 
     # -- queries -----------------------------------------------------------------------------------------
     def _select(self, where: str, params: Sequence[Any], today: str, order: str) -> list[dict[str, Any]]:

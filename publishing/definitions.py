@@ -26,11 +26,12 @@ DERIVED = "derived"
 _TYPES = {"string": ("text", "string"), "number": ("numeric", "number"), "integer": ("int", "integer"),
           "array": ("text", "string"), "date": ("date", "date")}
 ROW_SOURCES = ("records", "entities", "statistics", "annual_reports", "inspection_results", "product_quality",
-               "financing", "complaints", "online_presences", "contracts")
+               "financing", "complaints", "online_presences", "contracts", "projects")
 ANNUAL_REPORT = "annual_report"  # the schema of the annual-report dataset's columns (annual_report_fields.json)
 INSPECTION_RESULT = "inspection_result"  # the spot-check dataset's columns (inspection_result_fields.json)
 PRODUCT_QUALITY = "product_quality"  # failed tests and recalls of traced batches (product_quality_fields.json)
 FINANCING = "financing"  # 信易贷 applications and grants by month and product (financing_fields.json)
+PROJECT = "project"  # decided investment projects (project_fields.json)
 DOCUMENT = "document"  # every version of the model contracts (document_fields.json)
 ONLINE = "online"  # online shops and websites with their marks (online_fields.json)
 COMPLAINT = "complaint"  # complaints and reports filed and concluded by month, category, department (complaint_fields.json)
@@ -38,7 +39,7 @@ COMPLAINT = "complaint"  # complaints and reports filed and concluded by month, 
 ROW_SCHEMAS = {ANNUAL_REPORT: "annual_report_fields.json", INSPECTION_RESULT: "inspection_result_fields.json",
                PRODUCT_QUALITY: "product_quality_fields.json", FINANCING: "financing_fields.json",
                COMPLAINT: "complaint_fields.json", ONLINE: "online_fields.json",
-               DOCUMENT: "document_fields.json"}
+               DOCUMENT: "document_fields.json", PROJECT: "project_fields.json"}
 
 
 def stable_id(*parts: str) -> str:

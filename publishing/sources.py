@@ -16,7 +16,7 @@ from typing import Any
 
 import schemas
 from domain import complaints
-from projections import annual_reports, cases, documents, inspection_results, lending, online, trace
+from projections import annual_reports, cases, documents, inspection_results, lending, online, projects, trace
 from projections.db import Database
 from projections.public import Moment, on_list_clause, public_clause, version_clause
 from publishing.definitions import Column, Dataset, vocabulary
@@ -353,6 +353,20 @@ class OnlinePresenceSource(VersionedRowsSource):
         return False
 
 
+class ProjectSource(VersionedRowsSource):
+    """Decided investment projects (projections/projects.py): every column a column, no opinion, no credit check."""
+
+    alias, table, dataset_columns = "p", "v_projects", projects.DATASET_COLUMNS
+
+    def conditions(self, moment: Moment) -> tuple[list[str], list[Any]]:
+        clauses, params = super().conditions(moment)
+        return [*clauses, "p.status IN ('approved', 'approved_with_conditions', 'refused', 'not_accepted')"], params
+
+    @property
+    def has_data(self) -> bool:
+        return False
+
+
 class ContractSource(Source):
     """Every version of every model contract published by the moment (projections/documents.py), with whether it is
     the current one then: a revision is history, not a removal."""
@@ -431,7 +445,7 @@ SOURCES: dict[str, type[Source]] = {"records": RecordSource, "entities": EntityS
                                     "annual_reports": AnnualReportSource, "inspection_results": InspectionResultSource,
                                     "product_quality": ProductQualitySource, "financing": FinancingSource,
                                     "complaints": ComplaintStatisticsSource, "online_presences": OnlinePresenceSource,
-                                    "contracts": ContractSource}
+                                    "contracts": ContractSource, "projects": ProjectSource}
 
 
 def source_for(db: Database, dataset: Dataset) -> Source:

@@ -15,7 +15,7 @@ from domain.clock import CHINA
 from projections.db import Database
 from projections.moments import moment_at_position
 from projections.public import Moment
-from publishing.definitions import ANNUAL_REPORT, COMPLAINT, DOCUMENT, FINANCING, ONLINE, INSPECTION_RESULT, PRODUCT_QUALITY, Dataset
+from publishing.definitions import ANNUAL_REPORT, COMPLAINT, DOCUMENT, FINANCING, ONLINE, PROJECT, INSPECTION_RESULT, PRODUCT_QUALITY, Dataset
 from publishing.sources import RecordSource, source_for
 
 #: Datasets whose rows are a versioned read model of their own: source -> (table, the change key of `last_changes`).
@@ -25,7 +25,8 @@ VERSIONED_TABLES = {"annual_reports": ("v_annual_reports", ANNUAL_REPORT),
                     "financing": ("v_loan_applications", FINANCING),
                     "complaints": ("v_complaint_versions", COMPLAINT),
                     "online_presences": ("v_online_presences", ONLINE),
-                    "contracts": ("v_documents", DOCUMENT)}
+                    "contracts": ("v_documents", DOCUMENT),
+                    "projects": ("v_projects", PROJECT)}
 
 
 class PositionError(ValueError):

@@ -113,6 +113,7 @@ def load_sample(platform: Any) -> int:
     financing(platform)
     complaints(platform)
     online_presences(platform)
+    investment_project(platform)
     platform.documents.save(SCJG, "contract", "online-retail", "网络零售合同（示范文本）",
                             "## 第一条\n\n卖方如实描述商品。", "", platform.clock(), "test")
     return spot_check(platform)
@@ -143,6 +144,16 @@ def complaints(platform: Any) -> None:
     platform.complaints.conclude(reviewer, number, "substantiated", f"已责令退货，回访电话{PHONE}", today)
     platform.complaints.file({"kind": "report", "category": "product_quality", "subject_key": code(2),
                               "facts": "该企业销售无合格证的电线。"}, [], "test", today)
+
+
+def investment_project(platform: Any) -> None:
+    """Entity 1's filing-type project, accepted and approved (the investment-projects dataset)."""
+    number, _ = platform.projects.submit(code(1), {"name": "测试1号仓储物流中心项目", "project_type": "filing",
+                                                   "industry": "manufacturing", "district": DISTRICTS[1],
+                                                   "amount": 800}, platform.clock(), "test")
+    platform.projects.accept(Actor.reviewer("test", platform.projects.window), number, platform.clock())
+    [(department,)] = platform.views_db.execute("SELECT department FROM v_project_items WHERE number = ?", (number,))
+    platform.projects.opine(Actor.reviewer("test", department), number, "environment", "approve", "", platform.clock())
 
 
 def online_presences(platform: Any) -> None:

@@ -116,6 +116,7 @@ def test_current_package_list_with_resources_pages_newest_first(client):
 
 @pytest.mark.parametrize(("q", "expected"), [
     ("失信", {"serious-dishonesty-list", "social-insurance-arrears-list", "society-credit-information"}),
+    ("并联审批", {"investment-projects"}),
     ("景区", {"travel-agencies-and-scenic-spots"}),
     ("name:red-list", {"red-list"}),
     ('title:"行政处罚信息"', {"administrative-penalties"}),

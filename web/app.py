@@ -29,6 +29,9 @@ from web.contributors import pages as contributor_pages
 from web.departments import api as departments
 from web.departments import docs as departments_docs
 from web.disclosure import docs as disclosure_docs
+from web.projects import docs as projects_docs
+from web.projects import public as projects
+from web.projects import work as project_work
 from web.disclosure import editor as disclosure_editor
 from web.disclosure import public as disclosure
 from web.finance import api as finance
@@ -75,6 +78,7 @@ SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCH
 P, S, D, C, A = public_docs.DOCS, supervision_docs.DOCS, departments_docs.DOCS, cases_docs.DOCS, audit_docs.DOCS
 R, Q, CR, T = annual_report_docs.DOCS, complaints_docs.DOCS, report_docs.DOCS, trace_docs.DOCS
 K, F, O, DP = contributions_docs.DOCS, finance_docs.DOCS, online_docs.DOCS, disclosure_docs.DOCS
+PJ = projects_docs.DOCS
 POST, GET_POST = ("POST",), ["GET", "POST"]
 
 ROUTES: list[BaseRoute] = [
@@ -209,6 +213,16 @@ ROUTES: list[BaseRoute] = [
     api("/api/v1/loan-applications", finance.list_applications, F),
     api("/api/v1/loan-applications/{application_id}/decide", finance.decide_application, F, POST),
     # online presences and the electronic licence mark (亮照)
+    # investment projects approved in parallel
+    Route("/projects", projects.index_page),
+    Route("/projects/{code}", projects.project_page),
+    api("/api/v1/projects", projects.index_json, PJ),
+    api("/api/v1/projects", project_work.submit_api, PJ, POST),
+    api("/api/v1/projects/{code}", projects.project_json, PJ),
+    api("/api/v1/projects/{code}/{step}", project_work.step_api, PJ, POST),
+    Route("/firm/projects", project_work.firm_page, methods=GET_POST),
+    Route("/reviewer/projects", project_work.reviewer_page),
+    Route("/reviewer/projects/{code}/{step}", project_work.reviewer_step, methods=POST),
     # department disclosure pages and the model contracts
     Route("/departments", disclosure.index_page),
     Route("/departments/{code}", disclosure.department_page),

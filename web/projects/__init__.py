@@ -1,0 +1,1 @@
+"""Investment projects approved in parallel: the public status by code, the applicant's and the departments' pages."""
