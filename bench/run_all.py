@@ -28,6 +28,7 @@ BENCHES = [
     ("report_bench.py", [], ["--repeat", "5", "--memory-reports", "200"]),
     ("trace_bench.py", [], ["--batches", "50000", "--queries", "200"]),
     ("online_bench.py", [], ["--entities", "500", "--seconds", "3", "--certifications", "20000"]),
+    ("projects_bench.py", [], ["--projects", "10000", "--requests", "200", "--accepts", "50"]),
 ]
 
 

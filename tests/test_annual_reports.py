@@ -153,7 +153,7 @@ def test_an_individual_business_files_the_shorter_form(client, platform):
     short = {"year": 2025, "credit_code": INDIVIDUAL, "name": "本溪市明山区李记五金店", "operator": "李秀英",
              "phone": "13998765432", "employees": 2, "has_website": False,
              "financials": {"revenue": 36.5, "tax_paid": 0.8}, "public_items": ["revenue"]}
-    refused(client, platform, token, {**short, "address": "x"}, 422, "")  # an enterprise field is unknown here
+    refused(client, platform, token, {**short, "address": "x"}, 422, "address")  # an enterprise field is unknown here
     assert post(client, token, short).status_code == 201
     public = client.get(f"/api/v1/entities/{INDIVIDUAL}/annual-reports/2025").json()["report"]
     assert public["form"] == "individual" and public["public"]["financials"] == {"revenue": "36.5"}
