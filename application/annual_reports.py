@@ -18,10 +18,12 @@ from domain.validation import parse_date
 
 
 class AnnualReports:
-    def __init__(self, ledger: Ledger, catch_up: Callable[[], None], clock: Callable[[], dt.date]):
+    def __init__(self, ledger: Ledger, catch_up: Callable[[], None], clock: Callable[[], dt.date],
+                 after_filing: Callable[[str, Any, dt.date, str], Any] = lambda *_: None):
         self.ledger = ledger
         self.catch_up = catch_up
         self.clock = clock
+        self.after_filing = after_filing  # (credit code, online shops, day, submitter): their presences declared
 
     def report(self, credit_code: str, year: int) -> AnnualReport | None:
         return self.ledger.get_or_none(report_id(credit_code, year))
@@ -41,6 +43,7 @@ class AnnualReports:
             return saved
 
         position = self._save(command, visible)
+        self.after_filing(fields["credit_code"], fields.get("online_shops"), today, filing.submitter)
         return saved[0], position
 
     def revise(self, filing: Filing, data: Any, *, revised_on: str | None = None,
@@ -62,6 +65,8 @@ class AnnualReports:
             return [report] if changed else []
 
         position = self._save(command, visible)
+        if position is not None:
+            self.after_filing(fields["credit_code"], fields.get("online_shops"), today, filing.submitter)
         return saved[0], position
 
     def _refuse_unless_registrar(self, filing: Filing, credit_code: str) -> None:

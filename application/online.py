@@ -40,6 +40,25 @@ class Online:
         name = self._operator_name(credit_code, "credit_code")
         return self._claim([(fields, credit_code, None, name)], FIRM, today, submitter)[0], self.ledger.position()
 
+    def declare_from_annual_report(self, credit_code: str, shops: Any, today: dt.date, submitter: str) -> list[dict]:
+        """The shops an annual report lists (`online_shops`), declared as the firm's presences when their address
+        is a catalog platform's shop page; what cannot be declared is said, never raised (the report is filed).
+        Websites are not declared from a report: it carries no ICP filing number, which the mark shows."""
+        outcomes = []
+        for entry in shops or []:
+            found = online.shop_from_url(str(entry.get("url", ""))) if entry.get("kind") == "网店" else None
+            if found is None:
+                outcomes.append({"url": entry.get("url"), "declared": False, "why": "not a catalog platform's shop"
+                                 if entry.get("kind") == "网店" else "websites are declared with their ICP number"})
+                continue
+            try:
+                key, _ = self.declare(credit_code, {"type": online.PLATFORM_SHOP, **found,
+                                                    "name": str(entry.get("name", ""))[:80]}, today, submitter)
+                outcomes.append({"url": entry.get("url"), "declared": True, "presence_key": key})
+            except ValidationFailed as e:
+                outcomes.append({"url": entry.get("url"), "declared": False, "why": e.errors[0].en})
+        return outcomes
+
     def submit_list(self, platform_operator: str, rows: Any, today: dt.date, submitter: str) -> dict[str, Any]:
         """A platform's merchant list: every row of its own platform, each a shop with its operator's credit code
         or an exemption basis. All rows or none."""

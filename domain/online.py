@@ -323,3 +323,21 @@ def referrer_check(referrer: str | None, presence: dict[str, Any]) -> dict[str, 
     if path in ("", "/"):
         return {"result": "platform", "host": host}
     return {"result": "match" if path == shop_path or path.startswith(shop_path + "/") else "other", "host": host}
+
+
+def shop_from_url(url: str) -> dict[str, Any] | None:
+    """The catalog platform shop an address points at ({"platform", "shop_id"}), or None: how a shop listed in an
+    annual report (name and address only) is recognised as a presence."""
+    text = url.strip()
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    for entry in rules()["platforms"]:
+        pattern = urlsplit(entry["shop_url"])
+        prefix, _, suffix = pattern.path.partition("{shop_id}")
+        path = parts.path.rstrip("/")
+        if (parts.hostname or "").lower() in entry["domains"] and path.startswith(prefix) and path.endswith(suffix):
+            shop_id = path[len(prefix):len(path) - len(suffix) if suffix else None]
+            if shop_id and "/" not in shop_id:
+                return {"platform": entry["key"], "shop_id": shop_id}
+    return None

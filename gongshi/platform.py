@@ -109,7 +109,9 @@ class Platform:
 
     @cached_property
     def annual_reports(self) -> AnnualReports:
-        return AnnualReports(self.ledger, self.catch_up, self.clock)
+        return AnnualReports(self.ledger, self.catch_up, self.clock,
+                             lambda code, shops, day, who: self.online.declare_from_annual_report(code, shops, day, who)
+                             if shops else None)
 
     @cached_property
     def audit(self) -> AuditTrail:

@@ -213,3 +213,21 @@ def test_certification_names_the_criterion_that_fails_and_follows_a_listing_at_o
             "no_dishonesty_listing"]
         assert c.get(f"/api/v1/certifications/{OTHER_COMPANY}").status_code == 404  # no shop, no certification
         assert c.get("/api/v1/certifications/123").json()["error"]["field"] == "credit_code"
+
+
+def test_a_shop_listed_in_the_annual_report_is_declared_and_an_unknown_address_is_not(market):
+    from domain.annual_reports import ONLINE, Filing
+    from tests.datasets_support import annual_report
+
+    report = {**annual_report(1), "credit_code": COMPANY, "name": "本溪市明山区恒达建材有限公司", "has_website": True,
+              "online_shops": [{"kind": "网店", "platform": "本溪优品商城", "name": "恒达建材旗舰店",
+                                "url": "mall.benxi-youpin.example/shop/hd-009"},
+                               {"kind": "网店", "platform": "某平台", "name": "恒达小店", "url": "https://shop.example.com/x"},
+                               {"kind": "网站", "name": "恒达官网", "url": "www.hengda.example.cn"}]}
+    market.annual_reports.file(Filing("firm:" + COMPANY, ONLINE, credit_code=COMPANY), report)
+    with client(market) as c:
+        [shop] = c.get(f"/api/v1/entities/{COMPANY}/online-presences").json()["presences"]
+        assert (shop["platform"], shop["shop_id"], shop["status"]) == (PLATFORM["key"], "hd-009", "declared")
+    assert online.shop_from_url("https://www.lnnongpin.example/store/abc/") == {"platform": OTHER_PLATFORM["key"],
+                                                                             "shop_id": "abc"}
+    assert online.shop_from_url("https://www.lnnongpin.example/other/abc") is None
