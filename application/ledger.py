@@ -23,10 +23,13 @@ import domain.complaints  # noqa: E402,F401
 import domain.consents  # noqa: E402,F401
 import domain.contributions  # noqa: E402,F401
 import domain.contributors  # noqa: E402,F401
+import domain.documents  # noqa: E402,F401
 import domain.inspections  # noqa: E402,F401
 import domain.lenders  # noqa: E402,F401
 import domain.loans  # noqa: E402,F401
 import domain.objections  # noqa: E402,F401
+import domain.online  # noqa: E402,F401
+import domain.projects  # noqa: E402,F401
 import domain.records  # noqa: E402,F401
 import domain.repair  # noqa: E402,F401
 import domain.reports  # noqa: E402,F401
