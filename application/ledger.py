@@ -17,7 +17,8 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONT
 
 # Every module defining events with explicit topics must be imported before the log is
 # decoded; importing them here means any Ledger can read any event it ever stored.
-import domain.audit  # noqa: E402,F401,I001
+import domain.annual_reports  # noqa: E402,F401,I001
+import domain.audit  # noqa: E402,F401
 import domain.checks  # noqa: E402,F401
 import domain.complaints  # noqa: E402,F401
 import domain.consents  # noqa: E402,F401
