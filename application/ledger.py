@@ -31,6 +31,7 @@ import domain.loans  # noqa: E402,F401
 import domain.objections  # noqa: E402,F401
 import domain.online  # noqa: E402,F401
 import domain.projects  # noqa: E402,F401
+import domain.quality  # noqa: E402,F401
 import domain.records  # noqa: E402,F401
 import domain.repair  # noqa: E402,F401
 import domain.reports  # noqa: E402,F401

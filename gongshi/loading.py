@@ -36,7 +36,7 @@ from gongshi.demo.lending import LENDERS, PRODUCTS, choose_firms
 from gongshi.demo.spot_checks import demo_draws, generate_results
 from gongshi.demo.trace import DemoChain, generate_chains
 from gongshi.importer import ImportSummary
-from gongshi.loading_services import load_documents, load_online, load_projects
+from gongshi.loading_services import load_documents, load_online, load_projects, load_quality_flags
 from gongshi.platform import Platform
 from projections.public import Moment, public_clause
 from web.portal.reports import pdf_renderer
@@ -168,6 +168,7 @@ def load_demo(platform: Platform, entities: int, seed: int) -> DemoLoad:
     load_online(platform, registered.values(), seed)
     load_documents(platform)
     load_projects(platform, registered.values(), seed)
+    load_quality_flags(platform)
     return DemoLoad(records, reports, checks, runs, labels)
 
 

@@ -118,3 +118,39 @@ def load_projects(platform: Platform, entities: Iterable[dict[str, Any]], seed: 
                                     row["item"], opinion, reason, day + dt.timedelta(days=3 + 2 * n))
         counts["decided"] += plan.stage == "decided"
     return counts
+
+
+def load_quality_flags(platform: Platform) -> dict[str, int]:
+    """Three data-quality flags on published penalties: one answered by a correction of the record, one upheld as
+    correct, one still open (its record page says so)."""
+    from uuid import UUID
+
+    rows = platform.views_db.query(
+        "SELECT record_id, department FROM v_records WHERE kind = 'penalty' AND valid_to IS NULL AND status = 'active' "
+        "AND published = 1 ORDER BY record_id LIMIT 3")
+    day = dt.date.fromisoformat(END_ISO) - dt.timedelta(days=8)
+    public = Actor("public:demo")
+    notes = (("wrong", "处罚决定书上的违法事实写的是另一家门店的地址，请核对。"),
+             ("outdated", "该企业已于上月整改完毕并缴清罚款，信息是否需要更新？"),
+             ("incomplete", "缺少处罚的法律依据条款。"))
+    counts = {"flags": 0, "corrected": 0, "upheld": 0}
+    for n, row in enumerate(rows):
+        problem, note = notes[n]
+        number, _, _ = platform.quality_flags.file({"record_id": row["record_id"], "problem": problem, "note": note},
+                                                   public, "public:demo", day)
+        counts["flags"] += 1
+        department = Actor.reviewer(f"demo:reviewer:{row['department']}", row["department"])
+        if n == 0:
+            record = platform.ledger.get_or_none(UUID(row["record_id"]))
+            fields = {**record.fields, "kind": record.kind, "action": "correct", "reason": "根据数据质量反馈更正违法事实",
+                      "facts": (record.fields.get("facts") or "") + "（经核实，违法行为发生地为该企业总店。）"}
+            result = platform.records.submit([fields], department=row["department"], submitter="demo")
+            if result.count("accepted"):
+                platform.cases.step(department, number, "correct", "已更正违法事实的表述", day + dt.timedelta(days=2),
+                                    "quality_flag")
+                counts["corrected"] += 1
+        elif n == 1:
+            platform.cases.step(department, number, "uphold", "经核实，信息在公示期内，依法继续公示",
+                                day + dt.timedelta(days=3), "quality_flag")
+            counts["upheld"] += 1
+    return counts

@@ -19,6 +19,7 @@ from application.lending import Lending
 from application.online import Online
 from application.documents import Documents
 from application.projects import Projects
+from application.quality import QualityFlags
 from application.trace import Trace
 from application.ledger import Ledger
 from application.records import Records
@@ -135,6 +136,14 @@ class Platform:
     @cached_property
     def lending(self) -> Lending:
         return Lending(self.ledger, self.views_db, self.grades.rules, self.catch_up)
+
+    @cached_property
+    def quality_flags(self) -> QualityFlags:
+        """Data-quality flags on public records, answered by the records' source departments."""
+        def is_public(record_id: str) -> bool:
+            return bool(self.views_db.query("SELECT 1 AS x FROM v_records WHERE record_id = ? AND valid_to IS NULL "
+                                            "AND status = 'active' AND published = 1", (record_id,)))
+        return QualityFlags(self.cases, is_public)
 
     @cached_property
     def projects(self) -> Projects:

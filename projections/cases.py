@@ -18,7 +18,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from domain import complaints, contributions, objections, projects, repair
+from domain import complaints, contributions, objections, projects, quality, repair
 from domain.cases import OBJECTION, REPAIR, CaseStep, deadline, workflows
 from domain.complaints import COMPLAINT_CASE
 from projections.runner import Event
@@ -52,7 +52,8 @@ SCHEMA = [
 _SUBMITTED = {repair.RepairCase.Submitted: REPAIR, objections.ObjectionCase.Submitted: OBJECTION,
               complaints.ComplaintCase.Submitted: COMPLAINT_CASE,
               contributions.ContributionCase.Submitted: contributions.CONTRIBUTION,
-              projects.ProjectCase.Submitted: projects.PROJECT}
+              projects.ProjectCase.Submitted: projects.PROJECT,
+              quality.QualityFlagCase.Submitted: quality.QUALITY_FLAG}
 _STEPS = (CaseStep,)
 
 
@@ -194,3 +195,10 @@ def complaint_statistics(db: Any, today: str) -> list[dict[str, Any]]:
     for row in rows:
         row["on_time_rate"] = round(row["closed_on_time"] / row["closed"], 3) if row["closed"] else None
     return rows
+
+
+def open_quality_flag(db: Any, record_id: str) -> bool:
+    """Whether a data-quality flag is open on this record (the record page says so, nothing more)."""
+    rows = db.query("SELECT 1 AS x FROM v_cases WHERE kind = ? AND record_id = ? AND stage IS NOT NULL LIMIT 1",
+                    (quality.QUALITY_FLAG, record_id))
+    return bool(rows)

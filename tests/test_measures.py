@@ -97,3 +97,11 @@ def test_one_measure_can_be_asked_by_its_id_and_unknown_names_are_refused():
 
 def test_measures_apply_only_while_in_force():
     assert ask([listing("失信被执行人")], "consumption", today=dt.date(2015, 1, 1)).result == NONE
+
+
+def test_a_statistics_fraud_listing_restricts_subsidies_financing_and_honours():
+    """统计造假: the statistics bureau's serious-dishonesty list type triggers the existing measures (issue 20)."""
+    records = [listing("统计严重失信")]
+    assert ids(ask(records, "subsidy")) == ["JC-03"]
+    assert ids(ask(records, "financing")) == ["JC-10"]
+    assert ids(ask(records, "honours")) == ["JC-11"]

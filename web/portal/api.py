@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 import schemas
 from domain import objections
+from projections.cases import open_quality_flag
 from projections import inspection_results, queries, trace_queries
 from projections.public import Moment
 from projections.search_queries import search as run_search
@@ -169,7 +170,8 @@ async def load_record(request: Request) -> dict[str, Any]:
     except ValueError:
         raise params.bad("id", f"“{raw[:40]}”不是有效的信息编号（UUID）",
                          f"{raw[:40]!r} is not a valid record id (a UUID)") from None
-    data = await load_at_moment(request, lambda p, m: queries.record(p.views_db, m, record_id))
+    data = await load_at_moment(request, lambda p, m: {**queries.record(p.views_db, m, record_id),
+                                                       "quality_flag_open": m.position is None and open_quality_flag(p.views_db, record_id)})
     _decorate_record(request, data["record"])
     for version in data["versions"]:
         version["event_label"] = labels.EVENTS.get(version["event"], version["event"])
