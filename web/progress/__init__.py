@@ -1,0 +1,1 @@
+"""The plan's progress dashboard for the third-party assessment (/progress, its JSON and XLSX)."""
