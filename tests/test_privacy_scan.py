@@ -83,7 +83,8 @@ def test_no_public_page_or_json_answer_shows_an_id_or_phone_number(platform, dem
         "SELECT number FROM v_projects WHERE valid_to IS NULL ORDER BY number") for u in (f"/projects/{n}",
                                                                                          f"/api/v1/projects/{n}")]
     assert projects, "the demo submits investment projects: their status pages are scanned too"
-    disclosed += ["/projects", "/api/v1/projects", *projects, "/progress", "/api/v1/progress"]
+    disclosed += ["/projects", "/api/v1/projects", *projects, "/progress", "/api/v1/progress", "/scorecards",
+                  "/api/v1/scorecards", f"/scorecards/{schemas.catalog()['departments'][0]['code']}"]
     queue = START + traced + society + marks + disclosed + ["/contributors"] + [f"/records/{r}" for r in rng.sample(records, SAMPLE)] + \
         [f"/entities/{e}" for e in rng.sample(entities, SAMPLE)] + \
         [f"/entities/{c}/annual-reports/{y}" for c, y in rng.sample(reports, SAMPLE)] + inspected + \

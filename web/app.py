@@ -32,6 +32,8 @@ from web.disclosure import docs as disclosure_docs
 from web.progress import docs as progress_docs
 from web.progress import pages as progress_pages
 from web.projects import docs as projects_docs
+from web.scorecards import docs as scorecard_docs
+from web.scorecards import pages as scorecards
 from web.quality import api as quality_api
 from web.quality import docs as quality_docs
 from web.projects import public as projects
@@ -82,7 +84,7 @@ SCHEMAS = {**public_docs.SCHEMAS, **cases_docs.SCHEMAS, **annual_report_docs.SCH
 P, S, D, C, A = public_docs.DOCS, supervision_docs.DOCS, departments_docs.DOCS, cases_docs.DOCS, audit_docs.DOCS
 R, Q, CR, T = annual_report_docs.DOCS, complaints_docs.DOCS, report_docs.DOCS, trace_docs.DOCS
 K, F, O, DP = contributions_docs.DOCS, finance_docs.DOCS, online_docs.DOCS, disclosure_docs.DOCS
-PJ, QF, PG = projects_docs.DOCS, quality_docs.DOCS, progress_docs.DOCS
+PJ, QF, PG, SC = projects_docs.DOCS, quality_docs.DOCS, progress_docs.DOCS, scorecard_docs.DOCS
 POST, GET_POST = ("POST",), ["GET", "POST"]
 
 ROUTES: list[BaseRoute] = [
@@ -217,6 +219,11 @@ ROUTES: list[BaseRoute] = [
     api("/api/v1/loan-applications", finance.list_applications, F),
     api("/api/v1/loan-applications/{application_id}/decide", finance.decide_application, F, POST),
     # online presences and the electronic licence mark (亮照)
+    # department scorecards
+    Route("/scorecards", scorecards.ranking_page),
+    Route("/scorecards/{code}", scorecards.scorecard_page),
+    api("/api/v1/scorecards", scorecards.ranking_json, SC),
+    api("/api/v1/scorecards/{code}", scorecards.scorecard_json, SC),
     # the plan's progress, for the third-party assessment
     Route("/progress", progress_pages.progress_page),
     Route("/progress.xlsx", progress_pages.progress_xlsx),

@@ -28,7 +28,7 @@ def _departments() -> dict[str, dict[str, Any]]:
     return {d["code"]: d for d in schemas.catalog()["departments"]}
 
 
-def _department(request: Request) -> dict[str, Any]:
+def department_of_path(request: Request) -> dict[str, Any]:
     raw = request.path_params["code"].strip().upper()
     by_key = {d["key"]: d for d in schemas.catalog()["departments"]}
     found = _departments().get(raw) or by_key.get(raw)
@@ -40,7 +40,7 @@ def _department(request: Request) -> dict[str, Any]:
 
 async def load_department(request: Request) -> dict[str, Any]:
     platform = request.app.state.platform
-    department = _department(request)
+    department = department_of_path(request)
     moment = Moment.now(platform.clock())
 
     def read() -> dict[str, Any]:
