@@ -379,6 +379,7 @@ from gongshi.cli_contributors import contributor  # noqa: E402 - registered belo
 from gongshi.cli_deadlines import deadlines  # noqa: E402
 from gongshi.cli_lenders import lender  # noqa: E402 - registered below
 from gongshi.cli_online import platform_group  # noqa: E402 - registered below
+from gongshi.cli_quality import quality  # noqa: E402 - registered below
 from gongshi.cli_supervision import grades, inspections  # noqa: E402
 
 main.add_command(grades)
@@ -387,6 +388,7 @@ main.add_command(deadlines)
 main.add_command(contributor)
 main.add_command(lender)
 main.add_command(platform_group)
+main.add_command(quality)
 
 
 @main.command()

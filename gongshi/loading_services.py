@@ -153,4 +153,5 @@ def load_quality_flags(platform: Platform) -> dict[str, int]:
             platform.cases.step(department, number, "uphold", "经核实，信息在公示期内，依法继续公示",
                                 day + dt.timedelta(days=3), "quality_flag")
             counts["upheld"] += 1
+    counts.update(platform.quality_checks.run(dt.date.fromisoformat(END_ISO)))  # the night after: the platform's own
     return counts

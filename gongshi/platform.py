@@ -20,6 +20,7 @@ from application.online import Online
 from application.documents import Documents
 from application.projects import Projects
 from application.quality import QualityFlags
+from application.quality_checks import QualityChecks
 from application.trace import Trace
 from application.ledger import Ledger
 from application.records import Records
@@ -144,6 +145,11 @@ class Platform:
             return bool(self.views_db.query("SELECT 1 AS x FROM v_records WHERE record_id = ? AND valid_to IS NULL "
                                             "AND status = 'active' AND published = 1", (record_id,)))
         return QualityFlags(self.cases, is_public)
+
+    @cached_property
+    def quality_checks(self) -> QualityChecks:
+        """The nightly data-quality checks, each finding a flag to the source department."""
+        return QualityChecks(self.quality_flags, self.views_db)
 
     @cached_property
     def projects(self) -> Projects:
@@ -311,10 +317,15 @@ class Platform:
         return self._follower.error if self._follower else None
 
     def start_daily_jobs(self, interval: float = 60.0) -> None:
-        """The deadline job once per day (China time) in a background thread; `gongshi serve` starts it."""
+        """The deadline job and the data-quality checks once per day (China time) in a background thread;
+        `gongshi serve` starts it."""
         if self._daily is None:
-            self._daily = Daily("deadlines", self.deadlines.run, self.clock, interval)
+            self._daily = Daily("deadlines", self._nightly, self.clock, interval)
             self._daily.start()
+
+    def _nightly(self, today: dt.date) -> dict[str, Any]:
+        """The daily jobs: the deadline decisions, then the data-quality checks."""
+        return {"deadlines": self.deadlines.run(today), "quality": self.quality_checks.run(today)}
 
     def close(self) -> None:
         if self._daily is not None:

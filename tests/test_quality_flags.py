@@ -75,3 +75,24 @@ def test_the_firm_concerned_flags_by_the_record_pages_form_and_its_flag_can_beco
         refer = c.post(f"/api/v1/quality-flags/{number}/refer", json={"reason": "请依异议程序提出"},
                        headers=reviewer(platform, SCJG))
         assert refer.status_code == 200 and c.get(f"/api/v1/cases/{number}").json()["status"] == "referred"
+
+
+def test_the_nightly_checks_flag_an_expired_licence_and_a_name_mismatch_once_each(platform):
+    from tests.supervision_records import licence
+    from tests.supervision_records import submit as submit_own
+
+    submit(platform, entity())
+    submit_own(platform, licence(1, decision_date="2020-01-10", valid_to="2025-01-09", state="1"),
+               licence(2, decision_date="2026-03-10", valid_to="2030-01-09", state="1",
+                       party_name="本溪市明山区恒达建材有限责任公司"))
+    today = platform.clock()
+    first = platform.quality_checks.run(today)
+    assert first.get("expired_licence_flagged") == 1 and first.get("name_mismatch_flagged") == 1, first
+    again = platform.quality_checks.run(today)
+    assert "expired_licence_flagged" not in again and again["expired_licence"] == 1  # still found, not re-flagged
+    flags = platform.views_db.query("SELECT department, status, submitted_on FROM v_cases WHERE kind = 'quality_flag' "
+                                    "ORDER BY number")
+    assert len(flags) == 2 and {f["department"] for f in flags} == {SCJG}
+    with client(platform) as c:
+        listed = c.get("/api/v1/quality-flags", headers=reviewer(platform, SCJG)).json()["flags"]
+        assert len(listed) == 2 and all(f["status"] == "submitted" for f in listed)
