@@ -20,7 +20,9 @@ def test_catalog_lists_datasets_with_theme_and_department_facets(client):
     page = client.get("/datasets")
     assert page.status_code == 200
     html = page.text
-    assert f"共 {DATASET_COUNT} 个数据集" in html and "行政处罚信息" in html
+    assert f"共 {DATASET_COUNT} 个数据集" in html
+    every = html + client.get("/datasets", params={"page": 2}).text  # 20 a page, by title
+    assert "行政处罚信息" in every and "投资项目审批结果" in every
     assert "主题" in html and "部门" in html and "本溪市交通运输局" in html
     assert "/api/3/action/package_search" in html
 
