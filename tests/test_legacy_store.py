@@ -54,7 +54,7 @@ LEGACY_TOPICS = {f"gongshi:{name}" for name in (
 #: Words the glossary changed since (old -> new): the one glossary chose DOMAIN.md's terms.
 RENAMED = {**schemas.glossary()["retired"], "严重失信名单记录": "严重违法失信名单记录"}
 #: Keys added to answers since (new features, not changes of what was there).
-ADDED_KEYS = {"annual_reports_url", "spot_checks", "product_quality"}
+ADDED_KEYS = {"annual_reports_url", "spot_checks", "product_quality", "quality_flag_open"}
 #: Profile sections added since (the individual businesses' abnormal-state marks, society-sourced information).
 ADDED_TABS = {"abnormal", "society"}
 
