@@ -135,12 +135,37 @@ class Online:
         self.catch_up()
         return [online.presence_key(f) for f, *_ in claims]
 
-    def _issue(self, presence: OnlinePresence, code: str, name: str, today: dt.date) -> None:
+    def settle(self, department: str, presence_key: str, credit_code: str, reason: str | None, today: dt.date,
+               submitter: str) -> int:
+        """The market regulator decides who operates a contested presence; a mark is issued to it."""
+        regulator = next(d.code for d in self.ledger.catalog.departments.values()
+                         if d.key == online.rules()["market_regulator"])
+        if department != regulator:
+            raise ForbiddenError("department", "not_the_regulator", "网络经营场所的争议由市场监管部门处理",
+                                 "a contested presence is settled by the market regulator")
+        text = (reason or "").strip()
+        if not text:
+            raise ValidationFailed([FieldError("reason", "required", "请说明处理理由", "a reason is required")])
+        code = online.normalise_code(credit_code)
+        name = self._operator_name(code, "credit_code")
+        presence = self.ledger.get_or_none(online.presence_id(presence_key))
+        if not isinstance(presence, OnlinePresence):
+            raise NotFoundError("presence_key", "unknown_presence", f"没有网络经营场所 {presence_key[:80]}",
+                                f"no presence {presence_key[:80]!r}")
+        first = presence.mark_holder
+        presence.settle(code, name, text, today.isoformat(), submitter)
+        if presence.fields.get("type") and (first is None or first != code):
+            self._issue(presence, code, name, today, holder=code if first else None)
+        self.ledger.execute(lambda: [presence])
+        self.catch_up()
+        return self.ledger.position()
+
+    def _issue(self, presence: OnlinePresence, code: str, name: str, today: dt.date, holder: str | None = None) -> None:
         signer = self.signer()
         if signer is None:
             return  # an instance without a signing key issues no marks (its verifier could not check them)
-        payload = online.mark_payload(online.mark_id(presence.key), code, name, presence.fields, today.isoformat(),
-                                      online.rules()["mark"]["issuer"])
+        payload = online.mark_payload(online.mark_id(presence.key, holder), code, name, presence.fields,
+                                      today.isoformat(), online.rules()["mark"]["issuer"])
         signature = heads.sign_message(signer.key, online.MARK_CONTEXT + canonical(payload))
         presence.trigger_event(OnlinePresence.MarkIssued, mark=payload, signature=signature, on=today.isoformat())
 

@@ -36,7 +36,7 @@ from jsonschema import Draft202012Validator
 
 import schemas
 from domain.codes import CodeError, normalise, validate_credit_code
-from domain.errors import FieldError, ValidationFailed
+from domain.errors import ConflictError, FieldError, ValidationFailed
 from domain.validation import form_errors
 
 MARK_CONTEXT = b"gongshi-mark-v1\n"
@@ -91,6 +91,13 @@ def display_domain(ascii_host: str) -> str:
         return ascii_host
 
 
+def normalise_code(raw: Any, field: str = "credit_code") -> str:
+    try:
+        return validate_credit_code(normalise(str(raw or "")))[0]
+    except CodeError as e:
+        raise ValidationFailed([FieldError(field, "credit_code", f"统一社会信用代码无效：{e.zh}", f"{field}: {e.en}")]) from None
+
+
 def presence_key(presence: dict[str, Any]) -> str:
     if presence["type"] == PLATFORM_SHOP:
         return f"shop:{presence['platform']}:{presence['shop_id']}"
@@ -101,9 +108,10 @@ def presence_id(key: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/online-presences/{key}")
 
 
-def mark_id(key: str) -> str:
-    """The mark's public id: 12 base32 characters derived from the presence, stable, unguessable enough to be no list."""
-    digest = hashlib.sha256(f"gongshi-mark/{key}".encode()).digest()
+def mark_id(key: str, holder: str | None = None) -> str:
+    """The mark's public id: 12 base32 characters derived from the presence (and, once the regulator gave it to
+    another operator than the first, from that operator too), stable, unguessable enough to be no list."""
+    digest = hashlib.sha256(f"gongshi-mark/{key}".encode() + (f"/{holder}".encode() if holder else b"")).digest()
     return "LZ" + base64.b32encode(digest).decode("ascii")[:12]
 
 
@@ -226,6 +234,7 @@ class OnlinePresence(Aggregate):
         self.listed = False  # by the platform
         self.status = "new"
         self.mark: str | None = None
+        self.mark_holder: str | None = None
 
     class Claimed(Aggregate.Event):
         """A declaration (`by` firm) or a platform's list row (`by` platform); the newest fields win."""
@@ -258,6 +267,27 @@ class OnlinePresence(Aggregate):
         def apply(self, presence: OnlinePresence) -> None:
             presence.status = "contested"
 
+    class Settled(Aggregate.Event):
+        """The market regulator decided who operates a contested presence; its mark follows the decision."""
+
+        TOPIC = "gongshi:OnlinePresence.Settled"
+        credit_code: str
+        operator_name: str
+        reason: str
+        on: str
+        submitter: str
+
+        def apply(self, presence: OnlinePresence) -> None:
+            presence.credit_code, presence.exempt = self.credit_code, None
+            presence.status = "confirmed"
+
+    def settle(self, credit_code: str, operator_name: str, reason: str, on: str, submitter: str) -> None:
+        if self.status != "contested":
+            raise ConflictError("status", "not_contested", "该网络经营场所没有争议，无需处理",
+                                "this presence is not contested")
+        self.trigger_event(self.Settled, credit_code=credit_code, operator_name=operator_name, reason=reason, on=on,
+                           submitter=submitter)
+
     class MarkIssued(Aggregate.Event):
         TOPIC = "gongshi:OnlinePresence.MarkIssued"
         mark: dict[str, Any]  # mark_payload(...)
@@ -266,6 +296,7 @@ class OnlinePresence(Aggregate):
 
         def apply(self, presence: OnlinePresence) -> None:
             presence.mark = self.mark["mark_id"]
+            presence.mark_holder = self.mark["credit_code"]
 
     def derived_status(self) -> str:
         if self.status == "contested":
@@ -285,9 +316,13 @@ class OnlinePresence(Aggregate):
         return self.credit_code != credit_code
 
 
-def mark_status(presence_status: str, operator: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+def mark_status(presence_status: str, operator: dict[str, Any],
+                superseded: bool = False) -> tuple[str, list[dict[str, str]]]:
     """("valid" | "suspended", why): read from the operator's current records whenever the mark is shown."""
     reasons = []
+    if superseded:
+        reasons.append({"id": "superseded", "zh": "市场监管部门已认定该网店由其他经营者经营，本标识作废",
+                        "en": "the market regulator found another operator runs this shop: this mark is void"})
     suspended_when = rules()["mark"]["suspended_when"]
     if operator.get("dishonesty_listings"):
         reasons.append({"id": "dishonesty_listing", **suspended_when["dishonesty_listing"]})

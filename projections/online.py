@@ -67,6 +67,11 @@ class OnlineViews(TrackedTables):
                 if row["status"] != "contested":
                     row["status"] = _status(row["type"], row["exempt"], bool(row["declared"]), bool(row["listed"]))
                 self._next(row, position)
+            elif cls is OnlinePresence.Settled:
+                row = self._current(pid)
+                if row is not None:
+                    self._next({**row, "status": "confirmed", "credit_code": ev.credit_code,
+                                "operator_name": ev.operator_name, "exempt": None}, position)
             elif cls is OnlinePresence.Contested:
                 row = self._current(pid)
                 if row is not None:
@@ -135,7 +140,7 @@ def presences_of(db: Database, credit_code: str) -> list[dict[str, Any]]:
 def mark(db: Database, mark_id: str) -> dict[str, Any] | None:
     """A mark's signed statement and signature, with its presence's current row (None: no such mark)."""
     rows = db.query("SELECT m.mark_id, m.payload, m.signature, m.issued_on, p.status AS presence_status, "
-                    "p.presence_key FROM v_marks m JOIN v_online_presences p ON p.presence_key = m.presence_key "
+                    "p.presence_key, p.mark_id AS current_mark FROM v_marks m JOIN v_online_presences p ON p.presence_key = m.presence_key "
                     "AND p.valid_to IS NULL WHERE m.mark_id = ?", (mark_id,))
     if not rows:
         return None

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from domain import online
 from domain.reports import canonical
-from tests.casework import OTHER_COMPANY, activate
+from tests.casework import OTHER_COMPANY, activate, reviewer
 from tests.online_support import OTHER_PLATFORM, PLATFORM, SHOP, SITE, platform_headers
 from tests.portal import client, submit
 from tests.records import COMPANY, entity
@@ -231,3 +231,33 @@ def test_a_shop_listed_in_the_annual_report_is_declared_and_an_unknown_address_i
     assert online.shop_from_url("https://www.lnnongpin.example/store/abc/") == {"platform": OTHER_PLATFORM["key"],
                                                                              "shop_id": "abc"}
     assert online.shop_from_url("https://www.lnnongpin.example/other/abc") is None
+
+
+def test_the_market_regulator_settles_a_contested_shop_and_the_first_mark_becomes_void(market):
+    from tests.records import JTYS, SCJG
+
+    with client(market) as c:
+        csrf = activate(c, market)
+        _declare(c, csrf, SHOP)
+        c.post("/api/v1/online-presences", json={"rows": [{**SHOP, "credit_code": COMPANY}]},
+               headers=platform_headers(market))
+        [shop] = c.get(f"/api/v1/entities/{COMPANY}/online-presences").json()["presences"]
+        first_mark = shop["mark_id"]
+        c.post("/api/v1/online-presences", json={"rows": [{**SHOP, "credit_code": OTHER_COMPANY}]},
+               headers=platform_headers(market))  # refused and flagged
+        assert c.get(f"/api/v1/marks/{first_mark}").json()["status"] == "suspended"  # contested
+        key = shop["presence_key"]
+        url = f"/api/v1/online-presences/{key}/settle"
+        assert c.post(url, json={"credit_code": OTHER_COMPANY, "reason": "经核查"},
+                      headers=reviewer(market, JTYS)).status_code == 403
+        assert c.post(url, json={"credit_code": OTHER_COMPANY}, headers=reviewer(market, SCJG)).status_code == 422
+        done = c.post(url, json={"credit_code": OTHER_COMPANY, "reason": "经核查，该店由福源商贸经营"},
+                      headers=reviewer(market, SCJG))
+        assert done.status_code == 200 and done.json()["credit_code"] == OTHER_COMPANY, done.text
+        assert done.json()["status"] == "confirmed" and done.json()["mark_id"] != first_mark
+        old = c.get(f"/api/v1/marks/{first_mark}").json()
+        assert old["status"] == "suspended" and "superseded" in [r["id"] for r in old["reasons"]]
+        new = c.get(f"/api/v1/marks/{done.json()['mark_id']}").json()
+        assert new["status"] == "valid" and new["mark"]["credit_code"] == OTHER_COMPANY
+        assert c.post(url, json={"credit_code": OTHER_COMPANY, "reason": "再次"},
+                      headers=reviewer(market, SCJG)).status_code == 409

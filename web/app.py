@@ -263,6 +263,7 @@ ROUTES: list[BaseRoute] = [
     api("/api/v1/marks/{mark_id}", marks.mark_json, O),
     api("/api/v1/online-presences", online_api.declare_or_list, O, POST),
     api("/api/v1/online-presences/contested", online_api.contested, O),
+    api("/api/v1/online-presences/{presence_key}/settle", online_api.settle, O, POST),
     api("/api/v1/entities/{credit_code}/online-presences", online_api.of_entity, O),
     Route("/lender/login", finance_desk.lender_login, methods=GET_POST),
     Route("/lender", finance_desk.lender_home),

@@ -79,3 +79,20 @@ async def contested(request: Request) -> Response:
         return principal
     rows = await run_in_threadpool(views.contested, request.app.state.platform.views_db)
     return JSONResponse({"presences": rows})
+
+
+async def settle(request: Request) -> Response:
+    """POST /api/v1/online-presences/{presence_key}/settle: the market regulator decides who operates it."""
+    principal = await authenticate(request, ("reviewer",))
+    if isinstance(principal, Response):
+        return principal
+    platform = request.app.state.platform
+    try:
+        body = await json_object(request, 16 * 1024)
+        position = await run_in_threadpool(platform.online.settle, principal.department or "",
+                                           request.path_params["presence_key"], body.get("credit_code"),
+                                           body.get("reason"), platform.clock(), principal.identity)
+    except ValidationFailed as exc:
+        return refusal(exc)
+    found = await run_in_threadpool(views.shop, platform.views_db, request.path_params["presence_key"])
+    return JSONResponse({**(found or {}), "position": position})

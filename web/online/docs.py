@@ -61,3 +61,16 @@ add(DOCS, "/api/v1/certifications/{credit_code}", {"get": {
     "responses": {"200": {"description": "`certified` and `criteria`"},
                   "400": {"description": "Not a valid credit code", **_err},
                   "404": {"description": "No confirmed online shop or website", **_err}}}})
+add(DOCS, "/api/v1/online-presences/{presence_key}/settle", {"post": {
+    "summary": "The market regulator settles a contested presence: who operates it (its reviewer token)",
+    "description": "`credit_code` (a registered operator) and `reason`. The presence is confirmed for that operator "
+                   "and a mark issued to it; a mark issued to another operator before becomes void.",
+    "parameters": [param("presence_key", "path", "shop:{platform}:{shop_id} or site:{domain}", {"type": "string"},
+                         required=True)],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {
+        "credit_code": {"type": "string"}, "reason": {"type": "string"}}}}}},
+    "responses": {"200": {"description": "The presence after the decision"},
+                  "403": {"description": "Not the market regulator (`department`)", **_err},
+                  "404": {"description": "No such presence or operator", **_err},
+                  "409": {"description": "The presence is not contested", **_err},
+                  "422": {"description": "No reason, or an invalid credit code", **_err}}}})

@@ -54,7 +54,8 @@ async def load_mark(request: Request) -> dict[str, Any]:
     if found is None:
         raise PublicError(404, "not_a_mark", f"没有编号为 {mark_id} 的亮照标识：该标识不是本平台签发的，不能证明经营者身份",
                           f"no mark {mark_id} was issued here: it vouches for no operator", field="mark_id")
-    status, reasons = online.mark_status(found["presence_status"], found["operator"])
+    status, reasons = online.mark_status(found["presence_status"], found["operator"],
+                                         superseded=found["current_mark"] != mark_id)
     signer = platform.integrity.signer
     payload = found["payload"]
     return {"mark": payload, "signature": found["signature"], "public_key": signer.public_pem if signer else None,
