@@ -42,6 +42,7 @@ from web.disclosure import editor as disclosure_editor
 from web.disclosure import public as disclosure
 from web.finance import api as finance
 from web import markdown
+from web.routing import IndexedRouter
 from web.online import api as online_api
 from web.online import docs as online_docs
 from web.online import certifications
@@ -321,6 +322,7 @@ def create_app(platform: Platform, *, follow: bool = True, daily: bool = False) 
         lifespan=lifespan,
         exception_handlers={404: errors.not_found, 405: errors.method_not_allowed, 500: errors.server_error},
     )
+    app.router = IndexedRouter(routes=ROUTES, lifespan=lifespan)  # the same routes, tried only where they can match
     app.state.platform = platform
     app.state.templates = templates
     app.state.openapi_schemas = SCHEMAS
