@@ -20,7 +20,7 @@ from typing import Any
 
 from application.quality import QualityFlags
 from domain.cases import Actor
-from domain.clock import CHINA
+from domain.clock import china_day
 from domain.errors import ValidationFailed
 from domain.publicity import published_on_time
 from domain.quality import rules
@@ -34,17 +34,11 @@ def normalised_name(name: str) -> str:
     return "".join(text.replace("（", "(").replace("）", ")").split())
 
 
-def _china_day(iso: str) -> str:
-    moment = dt.datetime.fromisoformat(iso)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(CHINA).date().isoformat()
-
 
 def findings(db: Database, today: dt.date) -> list[tuple[str, str, dict[str, Any]]]:
     """(check, record_id, facts) for every current public record a check finds a problem in."""
     out: list[tuple[str, str, dict[str, Any]]] = []
-    firsts = {r["department"]: _china_day(r["first"]) for r in db.query(
+    firsts = {r["department"]: china_day(r["first"]) for r in db.query(
         "SELECT department, MIN(recorded_at) AS first FROM v_records GROUP BY department") if r["first"]}
     for r in db.stream("SELECT record_id, department, decision_date, recorded_at FROM v_records WHERE version = 1 "
                        "AND valid_to IS NULL AND status = 'active' AND published = 1 AND decision_date IS NOT NULL",
@@ -52,7 +46,7 @@ def findings(db: Database, today: dt.date) -> list[tuple[str, str, dict[str, Any
         record_id, department, decided, recorded = r
         if not recorded or decided < firsts.get(department, ""):
             continue
-        arrived = _china_day(recorded)
+        arrived = china_day(recorded)
         if not published_on_time(decided, arrived):
             out.append(("late_publication", record_id, {"decision_date": decided, "arrived": arrived}))
     for record_id, data in db.stream("SELECT record_id, data FROM v_records WHERE kind = 'license' AND valid_to IS "
@@ -60,10 +54,9 @@ def findings(db: Database, today: dt.date) -> list[tuple[str, str, dict[str, Any
         fields = json.loads(data)
         if fields.get("state") == "1" and fields.get("valid_to") and fields["valid_to"] < today.isoformat():
             out.append(("expired_licence", record_id, {"valid_to": fields["valid_to"]}))
-    names = {code: normalised_name(name) for code, name in db.stream(
-        "SELECT credit_code, name FROM v_entities WHERE valid_to IS NULL AND credit_code IS NOT NULL", ())}
-    originals = {code: name for code, name in db.stream(
-        "SELECT credit_code, name FROM v_entities WHERE valid_to IS NULL AND credit_code IS NOT NULL", ())}
+    originals = dict(db.stream("SELECT credit_code, name FROM v_entities WHERE valid_to IS NULL AND credit_code IS "
+                               "NOT NULL", ()))
+    names = {code: normalised_name(name) for code, name in originals.items()}
     for record_id, code, party in db.stream("SELECT record_id, credit_code, party_name FROM v_records WHERE "
                                             "valid_to IS NULL AND status = 'active' AND published = 1 AND "
                                             "credit_code IS NOT NULL AND party_name IS NOT NULL", ()):

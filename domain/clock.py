@@ -20,3 +20,11 @@ def now() -> dt.datetime:
 def today() -> dt.date:
     """Today's date in China, the day every rule is applied on."""
     return now().date()
+
+
+def china_day(iso: str) -> str:
+    """The day in China of a stored time (ISO; naive means UTC): when a record reached the platform, there."""
+    moment = dt.datetime.fromisoformat(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(CHINA).date().isoformat()

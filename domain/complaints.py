@@ -24,13 +24,13 @@ from eventsourcing.domain import Aggregate, event
 import schemas
 from domain.cases import Actor, Case, CaseStep, CaseSubmitted, require_text
 from domain.codes import CodeError, normalise, validate_credit_code
-from domain import trace_codes
+from domain import online, trace_codes
 from domain.errors import CaseForbiddenError, FieldError, InputError, ValidationFailed
 
 COMPLAINT_CASE = "complaint"
 TRACE_CODE = "trace_code"  # a complaint about a product batch: its subject key is the traceability code
 SHOP = "shop"  # a complaint about an online shop or website: its subject key is the mark id shown on its badge
-_MARK_OR_PRESENCE = re.compile(r"^(LZ[A-Z2-7]{12}|(shop|site):[\w.:-]{3,300})$")
+_PRESENCE_KEY = re.compile(r"^(shop|site):[\w.:-]{3,300}$")
 COMPLAINT, REPORT = "complaint", "report"
 _PHONE = re.compile(r"^[0-9+\- ]{5,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -90,7 +90,7 @@ def check_filing(data: dict[str, Any]) -> dict[str, Any]:
     elif subject_type == SHOP:
         raw = str(data.get("subject_key") or "").strip()
         key = raw.upper() if raw.upper().startswith("LZ") else raw
-        if not _MARK_OR_PRESENCE.match(key):
+        if not (online.MARK_ID.match(key) or _PRESENCE_KEY.match(key)):
             errors.append(FieldError("subject_key", "mark_id", "请填写网店的亮照标识编号（LZ 开头，见网店页面上的亮照标识）",
                                      "give the shop's mark id (LZ..., on the shop's licence badge)"))
     else:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +41,8 @@ from domain.errors import ConflictError, FieldError, ValidationFailed
 from domain.validation import form_errors
 
 MARK_CONTEXT = b"gongshi-mark-v1\n"
+#: what mark_id() makes: LZ and 12 base32 characters
+MARK_ID = re.compile(r"^LZ[A-Z2-7]{12}$")
 PLATFORM_SHOP, WEBSITE = "platform_shop", "website"
 FIRM, PLATFORM = "firm", "platform"
 
@@ -191,6 +194,14 @@ def check_presence(data: Any, by: str, index: int | None = None) -> dict[str, An
     return fields
 
 
+def presence_status(kind: str, exempt: str | None, declared: bool, listed: bool) -> str:
+    """Confirmed: a shop its operator declared and its platform listed, an exempt individual its platform listed, a
+    website its operator declared; else who has spoken so far (a contest is recorded apart)."""
+    if (exempt and listed) or (kind == WEBSITE and declared) or (declared and listed):
+        return "confirmed"
+    return "declared" if declared else "listed"
+
+
 def public_presence(fields: dict[str, Any]) -> dict[str, Any]:
     """What the public sees of a presence (everything declared is public: no personal field is accepted)."""
     keep = ("type", "name", "platform", "shop_id", "domain", "icp_number", "category")
@@ -301,13 +312,7 @@ class OnlinePresence(Aggregate):
     def derived_status(self) -> str:
         if self.status == "contested":
             return "contested"
-        if self.exempt and self.listed:
-            return "confirmed"
-        if self.fields.get("type") == WEBSITE and self.declared:
-            return "confirmed"
-        if self.declared and self.listed:
-            return "confirmed"
-        return "declared" if self.declared else "listed"
+        return presence_status(self.fields.get("type", ""), self.exempt, self.declared, self.listed)
 
     def other_claimant(self, credit_code: str | None) -> bool:
         """Whether a claim for `credit_code` (None: an exempt individual) contradicts who holds this presence."""

@@ -41,6 +41,22 @@ PDF_DIGEST_PLACEHOLDER = "0" * 64
 SIGNATURE_PLACEHOLDER = "A" * 86 + "=="
 
 
+def check_signature(key: Any, signature: dict[str, Any], message: bytes, *, pinned: bool, what: str,
+                    changed: str) -> tuple[list[str], list[str]]:
+    """(passed, failed) of a signed statement's two checks: signed by this key (its id), and the signature holds
+    over `message`. The mark verifier shares it."""
+    passed, failed = [], []
+    if signature.get("key_id") != _key_id(key):
+        failed.append(f"the {what.split()[0]} was signed by key {str(signature.get('key_id'))[:16]}..., not by "
+                      f"{'the pinned key' if pinned else 'the key it carries'} {_key_id(key)[:16]}...")
+    try:
+        key.verify(base64.b64decode(signature.get("value", ""), validate=True), message)
+        passed.append(f"signature by key {_key_id(key)[:16]}... over {what}")
+    except (InvalidSignature, binascii.Error, ValueError, TypeError):
+        failed.append(f"the signature does not verify: {changed} or signed by another key")
+    return passed, failed
+
+
 def canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
@@ -96,15 +112,11 @@ def check_envelope(envelope: Any, pinned_pem: bytes | None) -> tuple[list[str], 
         failed.append(f"unknown report format {issue.get('format')!r} (this verifier knows {', '.join(FORMATS)})")
     pem = pinned_pem or str(envelope.get("public_key", "")).encode("ascii")
     key = _public_key(pem)
-    if signature.get("key_id") != _key_id(key):
-        failed.append(f"the report was signed by key {str(signature.get('key_id'))[:16]}..., not by "
-                      f"{'the pinned key' if pinned_pem else 'the key it carries'} {_key_id(key)[:16]}...")
-    try:
-        key.verify(base64.b64decode(signature.get("value", ""), validate=True), MESSAGE_PREFIX + canonical(issue))
-        passed.append(f"signature by key {_key_id(key)[:16]}... over report {issue.get('number')}")
-    except (InvalidSignature, binascii.Error, ValueError, TypeError):
-        failed.append("the signature does not verify: the issue (number, time, purpose, digests) was changed "
-                      "or signed by another key")
+    ok, bad = check_signature(key, signature, MESSAGE_PREFIX + canonical(issue), pinned=bool(pinned_pem),
+                              what=f"report {issue.get('number')}",
+                              changed="the issue (number, time, purpose, digests) was changed")
+    passed += ok
+    failed += bad
     digest = _sha256(canonical(report))
     if digest == issue.get("content_sha256"):
         passed.append(f"content digest {digest[:16]}...")

@@ -187,7 +187,7 @@ def _hashes(values: Any, what: str) -> list[bytes]:
 
 def _describe(head: Mapping[str, Any]) -> str:
     try:
-        when = f"{datetime.datetime.fromtimestamp(head['timestamp'] / 1000, datetime.timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
+        when = f"{datetime.datetime.fromtimestamp(head['timestamp'] / 1000, datetime.UTC):%Y-%m-%d %H:%M:%S} UTC"
     except (OverflowError, ValueError, OSError):
         when = f"at {head['timestamp']} ms"
     return f"{head['tree_size']} entries, root {head['root_hash'][:16]}..., signed {when}"

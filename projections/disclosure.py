@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 import schemas
-from domain.clock import CHINA
+from domain.clock import china_day
 from domain.publicity import PUBLISH_WITHIN_WORKING_DAYS, published_on_time
 from projections.cases import complaint_statistics
 from projections.db import Database
@@ -21,12 +21,6 @@ PUBLISHED_KINDS = ("license", "penalty", "commitment", "anomaly_listing", "disho
                    "abnormal_mark")
 MONTHS = 12
 
-
-def _china_day(iso: str) -> str:
-    moment = dt.datetime.fromisoformat(iso)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(CHINA).date().isoformat()
 
 
 def published(db: Database, department: str, today: str) -> dict[str, Any]:
@@ -41,7 +35,7 @@ def published(db: Database, department: str, today: str) -> dict[str, Any]:
     for r in rows:
         month = r["decision_date"][:7]
         entry = months.setdefault(month, {"month": month, "total": 0, "on_time": 0, "kinds": {}})
-        timely = bool(r["recorded_at"]) and published_on_time(r["decision_date"], _china_day(r["recorded_at"]))
+        timely = bool(r["recorded_at"]) and published_on_time(r["decision_date"], china_day(r["recorded_at"]))
         entry["total"] += 1
         entry["on_time"] += timely
         entry["kinds"][r["kind"]] = entry["kinds"].get(r["kind"], 0) + 1

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from domain.certification import OperatorFacts
-from domain.online import OnlinePresence, display_domain, presence_key, public_presence
+from domain.online import OnlinePresence, display_domain, presence_key, presence_status, public_presence
 from projections.db import Database
 from projections.public import Moment, on_list_clause, public_clause, version_clause
 from projections.runner import Event
@@ -65,7 +65,7 @@ class OnlineViews(TrackedTables):
                 else:
                     row["listed"] = 1
                 if row["status"] != "contested":
-                    row["status"] = _status(row["type"], row["exempt"], bool(row["declared"]), bool(row["listed"]))
+                    row["status"] = presence_status(row["type"], row["exempt"], bool(row["declared"]), bool(row["listed"]))
                 self._next(row, position)
             elif cls is OnlinePresence.Settled:
                 row = self._current(pid)
@@ -97,11 +97,6 @@ class OnlineViews(TrackedTables):
         self.db.execute(f"INSERT INTO v_online_presences ({','.join(COLUMNS)}) "
                         f"VALUES ({','.join('?' * len(COLUMNS))})", [row[c] for c in COLUMNS])
 
-
-def _status(kind: str, exempt: str | None, declared: bool, listed: bool) -> str:
-    if (exempt and listed) or (kind == "website" and declared) or (declared and listed):
-        return "confirmed"
-    return "declared" if declared else "listed"
 
 
 def _json(value: Any) -> str:

@@ -23,12 +23,6 @@ from projections.db import Database
 UPHELD = (CORRECTED, SUPPLEMENTED, RECORD_WITHDRAWN)
 
 
-def _by_month(rows: list[dict[str, Any]], key: str = "month") -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        out.setdefault(r[key], {}).update({k: v for k, v in r.items() if k != key})
-    return out
-
 
 def scorecard(db: Database, department: str, today: str) -> dict[str, Any]:
     """One department's figures, per month (newest first) and in total."""

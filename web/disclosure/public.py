@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 import schemas
 from domain import documents
 from projections import disclosure
 from projections import documents as docs
-from projections.public import Moment, reflected_position
+from projections.public import Moment
 from web.params import PublicError
 from web.portal import answers
 from web.portal.api import json_endpoint
@@ -39,11 +38,9 @@ def department_of_path(request: Request) -> dict[str, Any]:
 
 
 async def load_department(request: Request) -> dict[str, Any]:
-    platform = request.app.state.platform
     department = department_of_path(request)
-    moment = Moment.now(platform.clock())
 
-    def read() -> dict[str, Any]:
+    def read(platform: Any, moment: Moment) -> dict[str, Any]:
         db, code = platform.views_db, department["code"]
         current = docs.current(db, code)
         pages = [{"kind": k, "label": documents.kinds()[k]["zh"], "title": current[k]["title"] if k in current else None,
@@ -55,10 +52,9 @@ async def load_department(request: Request) -> dict[str, Any]:
                 "spot_checks": disclosure.spot_checks(db, code),
                 "complaints": disclosure.complaints(db, code, moment.today),
                 "catalog_items": disclosure.catalog_items(code),
-                "contracts": docs.contracts(db) if any(c["department"] == code for c in _contract_keepers()) else [],
-                "position": reflected_position(db, moment), "as_of": None}
+                "contracts": docs.contracts(db) if any(c["department"] == code for c in _contract_keepers()) else []}
 
-    return await run_in_threadpool(read)
+    return await answers.read_now(request, read)
 
 
 def _contract_keepers() -> list[dict[str, Any]]:
@@ -67,49 +63,41 @@ def _contract_keepers() -> list[dict[str, Any]]:
 
 
 async def load_index(request: Request) -> dict[str, Any]:
-    platform = request.app.state.platform
-    moment = Moment.now(platform.clock())
-
-    def read() -> dict[str, Any]:
+    def read(platform: Any, moment: Moment) -> dict[str, Any]:
         rows = []
         for d in schemas.catalog()["departments"]:
             figures = disclosure.published(platform.views_db, d["code"], moment.today)
             pages = docs.current(platform.views_db, d["code"])
             rows.append({**d, "published": figures["total"], "on_time_rate": figures["on_time_rate"],
                          "documents": sorted(pages)})
-        return {"departments": rows, "position": reflected_position(platform.views_db, moment), "as_of": None}
+        return {"departments": rows}
 
-    return await run_in_threadpool(read)
+    return await answers.read_now(request, read)
 
 
 async def load_contract(request: Request) -> dict[str, Any]:
-    platform = request.app.state.platform
     slug = request.path_params["slug"].strip().lower()
-    versions = await run_in_threadpool(docs.versions, platform.views_db, documents.document_key(documents.CONTRACT,
-                                                                                                  slug))
-    if not versions:
-        raise PublicError(404, "unknown_contract", f"没有标识为 {slug[:40]} 的示范文本（见 /contracts）",
-                          f"no model contract {slug[:40]!r} (see /contracts)", field="slug")
     wanted = request.query_params.get("version", "").strip()
-    chosen = versions[0]
-    if wanted:
-        chosen = next((v for v in versions if str(v["version"]) == wanted), None)
+
+    def read(platform: Any, moment: Moment) -> dict[str, Any]:
+        versions = docs.versions(platform.views_db, documents.document_key(documents.CONTRACT, slug))
+        if not versions:
+            raise PublicError(404, "unknown_contract", f"没有标识为 {slug[:40]} 的示范文本（见 /contracts）",
+                              f"no model contract {slug[:40]!r} (see /contracts)", field="slug")
+        chosen = next((v for v in versions if str(v["version"]) == wanted), None) if wanted else versions[0]
         if chosen is None:
             raise PublicError(404, "unknown_version", f"该示范文本没有第 {wanted[:8]} 版（共 {len(versions)} 版）",
                               f"no version {wanted[:8]!r} (there are {len(versions)})", field="version")
-    keep = ("version", "title", "saved_on", "note")
-    return {"slug": slug, "version": chosen["version"], "title": chosen["title"], "text": chosen["text"],
-            "saved_on": chosen["saved_on"], "latest": versions[0]["version"],
-            "versions": [{k: v[k] for k in keep} for v in versions],
-            "position": await run_in_threadpool(reflected_position, platform.views_db, Moment.now(platform.clock())),
-            "as_of": None}
+        keep = ("version", "title", "saved_on", "note")
+        return {"slug": slug, "version": chosen["version"], "title": chosen["title"], "text": chosen["text"],
+                "saved_on": chosen["saved_on"], "latest": versions[0]["version"],
+                "versions": [{k: v[k] for k in keep} for v in versions]}
+
+    return await answers.read_now(request, read)
 
 
 async def load_contracts(request: Request) -> dict[str, Any]:
-    platform = request.app.state.platform
-    rows = await run_in_threadpool(docs.contracts, platform.views_db)
-    return {"contracts": rows, "as_of": None,
-            "position": await run_in_threadpool(reflected_position, platform.views_db, Moment.now(platform.clock()))}
+    return await answers.read_now(request, lambda platform, moment: {"contracts": docs.contracts(platform.views_db)})
 
 
 department_answer = answers.cached(load_department)

@@ -10,58 +10,46 @@ shop or site the mark was issued for; that part is computed per request, never c
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable
 from typing import Any
 
 import orjson
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from domain import online
 from projections import online as views
-from projections.public import Moment, reflected_position
+from projections.public import Moment
 from web.errors import error
 from web.params import PublicError
 from web.portal import answers
 from web.render import render
 
-MARK_ID = re.compile(r"^LZ[A-Z2-7]{12}$")
-
-
 def _mark_id(request: Request) -> str:
     raw = request.path_params["mark_id"].strip().upper()
-    if not MARK_ID.match(raw):
+    if not online.MARK_ID.match(raw):
         raise PublicError(404, "not_a_mark", f"“{raw[:40]}”不是有效的亮照标识编号：本页面不能证明任何经营者的身份",
                           f"{raw[:40]!r} is not a valid mark id: this page vouches for no operator", field="mark_id")
     return raw
 
 
 async def load_mark(request: Request) -> dict[str, Any]:
-    platform = request.app.state.platform
     mark_id = _mark_id(request)
-    moment = Moment.now(platform.clock())
 
-    def read() -> dict[str, Any] | None:
+    def read(platform: Any, moment: Moment) -> dict[str, Any]:
         found = views.mark(platform.views_db, mark_id)
         if found is None:
-            return None
+            raise PublicError(404, "not_a_mark", f"没有编号为 {mark_id} 的亮照标识：该标识不是本平台签发的，不能证明经营者身份",
+                              f"no mark {mark_id} was issued here: it vouches for no operator", field="mark_id")
         operator = views.operator_state(platform.views_db, found["payload"]["credit_code"], moment)
-        return {**found, "operator": operator, "position": reflected_position(platform.views_db, moment)}
+        status, reasons = online.mark_status(found["presence_status"], operator,
+                                             superseded=found["current_mark"] != mark_id)
+        signer, payload = platform.integrity.signer, found["payload"]
+        return {"mark": payload, "signature": found["signature"], "public_key": signer.public_pem if signer else None,
+                "status": status, "reasons": reasons, "operator": operator, "presence_status": found["presence_status"],
+                "hosts": [online.display_domain(h) for h in online.hosts_of(payload["presence"])]}
 
-    found = await run_in_threadpool(read)
-    if found is None:
-        raise PublicError(404, "not_a_mark", f"没有编号为 {mark_id} 的亮照标识：该标识不是本平台签发的，不能证明经营者身份",
-                          f"no mark {mark_id} was issued here: it vouches for no operator", field="mark_id")
-    status, reasons = online.mark_status(found["presence_status"], found["operator"],
-                                         superseded=found["current_mark"] != mark_id)
-    signer = platform.integrity.signer
-    payload = found["payload"]
-    return {"mark": payload, "signature": found["signature"], "public_key": signer.public_pem if signer else None,
-            "status": status, "reasons": reasons, "operator": found["operator"], "position": found["position"],
-            "presence_status": found["presence_status"], "as_of": None,
-            "hosts": [online.display_domain(h) for h in online.hosts_of(payload["presence"])]}
+    return await answers.read_now(request, read)
 
 
 mark_answer = answers.cached(load_mark)

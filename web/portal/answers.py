@@ -53,6 +53,18 @@ class Answer:
 _cache: OrderedDict[tuple, Answer] = OrderedDict()  # used from the event loop only: no lock
 
 
+async def read_now(request: Request, work: Callable[[Any, Moment], dict[str, Any]]) -> dict[str, Any]:
+    """`work(platform, now)` in a worker thread, the answer carrying the position it reflects (what `cached`
+    keys it by) and no `as_of`: the loader of every public answer that is read at the present only."""
+    platform = request.app.state.platform
+    moment = Moment.now(platform.clock())
+
+    def run() -> dict[str, Any]:
+        return {**work(platform, moment), "position": reflected_position(platform.views_db, moment), "as_of": None}
+
+    return await run_in_threadpool(run)
+
+
 def views_clock(platform: Platform, moment: Moment) -> int:
     return reflected_position(platform.views_db, moment)
 

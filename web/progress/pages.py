@@ -8,12 +8,11 @@ import json
 from typing import Any
 
 import xlsxwriter
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from projections import progress
-from projections.public import Moment, reflected_position
+from projections.public import Moment
 from web.portal import answers
 from web.portal.api import json_endpoint
 from web.portal.pages import page_endpoint
@@ -33,17 +32,13 @@ def details(figure: dict[str, Any]) -> str:
 
 
 async def load_progress(request: Request) -> dict[str, Any]:
-    platform = request.app.state.platform
-    moment = Moment.now(platform.clock())
-
-    def read() -> dict[str, Any]:
+    def read(platform: Any, moment: Moment) -> dict[str, Any]:
         tasks = progress.progress(platform.views_db, moment.today)
         for t in tasks:
             t["headline"], t["details"] = headline(t["figure"]), details(t["figure"])
-        return {"today": moment.today, "tasks": tasks, "position": reflected_position(platform.views_db, moment),
-                "as_of": None}
+        return {"today": moment.today, "tasks": tasks}
 
-    return await run_in_threadpool(read)
+    return await answers.read_now(request, read)
 
 
 progress_answer = answers.cached(load_progress)

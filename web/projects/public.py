@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -13,7 +12,7 @@ import schemas
 from domain.cases import normalise_number, workflows
 from domain.projects import PROJECT, rules
 from projections import projects as views
-from projections.public import Moment, reflected_position
+from projections.public import Moment
 from web.params import PublicError
 from web.portal import answers
 from web.portal.api import json_endpoint
@@ -48,34 +47,27 @@ def public_view(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def load_project(request: Request) -> dict[str, Any]:
-    platform = request.app.state.platform
     number = normalise_number(request.path_params["code"])
-    moment = Moment.now(platform.clock())
 
-    def read() -> dict[str, Any] | None:
+    def read(platform: Any, moment: Moment) -> dict[str, Any]:
         found = views.project(platform.views_db, number)
-        return None if found is None else {**public_view(found), "position": reflected_position(platform.views_db,
-                                                                                                 moment)}
+        if found is None:
+            raise PublicError(404, "unknown_project", f"没有代码为 {number[:40]} 的投资项目，请核对项目代码",
+                              f"no project {number[:40]!r}; check the code", field="code")
+        return public_view(found)
 
-    found = await run_in_threadpool(read)
-    if found is None:
-        raise PublicError(404, "unknown_project", f"没有代码为 {number[:40]} 的投资项目，请核对项目代码",
-                          f"no project {number[:40]!r}; check the code", field="code")
-    return {**found, "as_of": None}
+    return await answers.read_now(request, read)
 
 
 async def load_index(request: Request) -> dict[str, Any]:
-    platform = request.app.state.platform
-    moment = Moment.now(platform.clock())
-
-    def read() -> dict[str, Any]:
+    def read(platform: Any, moment: Moment) -> dict[str, Any]:
         names = _departments()
         rows = views.statistics(platform.views_db)
         for r in rows:
             r["department_name"] = names.get(r["department"], r["department"])
-        return {"statistics": rows, "position": reflected_position(platform.views_db, moment), "as_of": None}
+        return {"statistics": rows}
 
-    return await run_in_threadpool(read)
+    return await answers.read_now(request, read)
 
 
 project_answer = answers.cached(load_project)

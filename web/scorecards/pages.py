@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from projections import scorecards
-from projections.public import Moment, reflected_position
+from projections.public import Moment
 from web.disclosure.public import department_of_path
 from web.portal import answers
 from web.portal.api import json_endpoint
@@ -17,30 +16,21 @@ from web.portal.pages import page_endpoint
 
 
 async def load_ranking(request: Request) -> dict[str, Any]:
-    platform = request.app.state.platform
-    moment = Moment.now(platform.clock())
-
-    def read() -> dict[str, Any]:
-        return {"today": moment.today, "departments": scorecards.ranking(platform.views_db, moment.today),
-                "position": reflected_position(platform.views_db, moment), "as_of": None}
-
-    return await run_in_threadpool(read)
+    return await answers.read_now(request, lambda platform, moment: {
+        "today": moment.today, "departments": scorecards.ranking(platform.views_db, moment.today)})
 
 
 async def load_scorecard(request: Request) -> dict[str, Any]:
-    platform = request.app.state.platform
     department = department_of_path(request)
-    moment = Moment.now(platform.clock())
 
-    def read() -> dict[str, Any]:
+    def read(platform: Any, moment: Moment) -> dict[str, Any]:
         card = scorecards.scorecard(platform.views_db, department["code"], moment.today)
         peak = max((m["recorded_total"] for m in card["months"]), default=0) or 1
         for m in card["months"]:
             m["bar"] = round(100 * m["recorded_total"] / peak)
-        return {"name": department["name"], "today": moment.today, **card,
-                "position": reflected_position(platform.views_db, moment), "as_of": None}
+        return {"name": department["name"], "today": moment.today, **card}
 
-    return await run_in_threadpool(read)
+    return await answers.read_now(request, read)
 
 
 ranking_answer = answers.cached(load_ranking)
