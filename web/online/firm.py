@@ -16,6 +16,7 @@ from stores.sessions import FIRM
 from web import sessions
 from web.errors import errors_of, status_of
 from web.forms import checked_form, csrf_failed, redirect, render, to_login
+from web.online.marks import snippet
 
 FIELDS = ("type", "name", "platform", "shop_id", "domain", "icp_number", "category")
 
@@ -26,10 +27,10 @@ def _data(platform: Any, code: str, request: Request, form: dict[str, Any] | Non
     presences = views.presences_of(platform.views_db, code)
     for p in presences:
         p["status_label"] = online.rules()["statuses"].get(p["status"], {}).get("zh", p["status"])
-        if p["mark_id"]:
-            p["embed"] = (f'<a href="{base}/marks/{p["mark_id"]}" target="_blank" rel="noopener" '
-                          f'referrerpolicy="unsafe-url"><img src="{base}/marks/{p["mark_id"]}.svg" width="240" '
-                          f'height="72" alt="电子亮照标识（点击核验）"></a>')
+        if p["mark_id"]:  # the same snippet as /marks/{id}/embed
+            p["embed"] = snippet({"mark": {"operator_name": p["operator_name"] or ""},
+                                  "verify_url": f"{base}/marks/{p['mark_id']}",
+                                  "badge_url": f"{base}/marks/{p['mark_id']}.svg"})
     return {"credit_code": code, "presences": presences, "form": form or {"type": "platform_shop"},
             "errors": errors or [], "platforms": online.rules()["platforms"],
             "categories": online.rules()["categories"]}
